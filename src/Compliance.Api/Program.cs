@@ -1,5 +1,114 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Compliance.Api.Features.ApiKeys;
+using Compliance.Api.Features.Demo;
+using Compliance.Api.Features.Health;
+using Compliance.Api.Features.Sites;
+using Compliance.Api.Features.Suppliers;
+using Compliance.Api.Features.Tenants;
+using Compliance.Api.Infrastructure.Auth;
+using Compliance.Api.Infrastructure.Database;
+using Compliance.Api.Infrastructure.Http;
+using Compliance.Api.Infrastructure.Jobs;
+using Compliance.Api.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 
+var builder = WebApplication.CreateBuilder(args);
+
+var databaseOptions = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+DatabaseConnections connections;
+try
+{
+    connections = await DatabaseBootstrap.PrepareAsync(builder.Configuration, databaseOptions);
+}
+catch (PostgresBinariesMissingException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 1;
+}
+
+builder.Services.AddSingleton(connections);
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddScoped<TenantContext>();
+builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connections.Runtime).Build());
+builder.Services.AddDbContext<ComplianceDbContext>(
+    (sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
+        .UseSnakeCaseNamingConvention()
+        .AddInterceptors(new TenantTransactionInterceptor()),
+    optionsLifetime: ServiceLifetime.Singleton);
+builder.Services.AddScoped<ApiKeyIssuer>();
+
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+Policies.Add(builder.Services.AddAuthorizationBuilder());
+
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+    o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+});
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestBodyLimitMiddleware.DefaultLimit);
+
+builder.Services.AddRateLimiter(o =>
+{
+    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    // Signup is not on the worker path; its client address is held in memory only, for the window.
+    o.AddPolicy(TenantsApi.SignupRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = builder.Configuration.GetValue("RateLimits:SignupPerMinute", 10),
+            Window = TimeSpan.FromMinutes(1),
+        }));
+});
+
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+builder.Services.AddJobs(builder.Configuration, connections);
+
+var app = builder.Build();
+
+if (connections.Embedded is { } embedded)
+{
+    app.Lifetime.ApplicationStopped.Register(embedded.Stop);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRouting();
+app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.UseSwaggerUI(o =>
+{
+    o.SwaggerEndpoint("/openapi/v1.json", "Compliance API v1");
+    o.RoutePrefix = "docs";
+    o.DocumentTitle = "Compliance API";
+});
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+var api = app.MapGroup("/api/v1").AddEndpointFilter<ValidationFilter>();
+api.MapTenants();
+api.MapApiKeys();
+api.MapSuppliers();
+api.MapSites();
+
+app.MapJobs();
+app.SeedDemoData();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point, visible to WebApplicationFactory.</summary>
 public partial class Program;

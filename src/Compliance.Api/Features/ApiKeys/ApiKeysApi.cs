@@ -1,0 +1,100 @@
+using Compliance.Api.Features.Suppliers;
+using Compliance.Api.Infrastructure.Auth;
+using Compliance.Api.Infrastructure.Database;
+using Compliance.Api.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Api.Features.ApiKeys;
+
+public static class ApiKeysApi
+{
+    /// <summary>Auditor keys are time-limited: at most this long.</summary>
+    public static readonly TimeSpan MaxAuditorLifetime = TimeSpan.FromDays(366);
+
+    public sealed record CreateApiKeyRequest(string? Name, string? Role, Guid? SupplierId, DateTimeOffset? ExpiresAt) : IValidatable
+    {
+        public void Validate(Validator v)
+        {
+            v.Required("name", Name, 100);
+            if (v.OneOf("role", Role, Roles.All))
+            {
+                if (Role == Roles.Supplier)
+                {
+                    v.Check(SupplierId is not null, "supplierId", "Required for the supplier role.");
+                }
+                else
+                {
+                    v.Check(SupplierId is null, "supplierId", "Only a supplier key is bound to a supplier.");
+                }
+
+                if (Role == Roles.Auditor)
+                {
+                    v.Check(ExpiresAt is not null, "expiresAt", "Required for the auditor role: auditor keys are time-limited.");
+                }
+            }
+        }
+    }
+
+    /// <param name="Key">Shown once, never again.</param>
+    public sealed record CreatedApiKey(Guid Id, string Name, string Role, Guid? SupplierId, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Key);
+
+    public sealed record ApiKeyView(Guid Id, string Name, string Role, Guid? SupplierId, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
+    {
+        public static ApiKeyView From(ApiKey k) => new(k.Id, k.Name, k.Role, k.SupplierId, k.Prefix, k.CreatedAt, k.ExpiresAt, k.RevokedAt);
+    }
+
+    public static RouteGroupBuilder MapApiKeys(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/api-keys").WithTags("API keys")
+            .RequireAuthorization(Policies.Owner)
+            .AddEndpointFilter<UnitOfWorkFilter>();
+        group.MapPost("/", CreateAsync).WithSummary("Create a key for a role; the key is in the response once.");
+        group.MapGet("/", ListAsync).WithSummary("List keys (never their secrets).");
+        group.MapDelete("/{id:guid}", RevokeAsync).WithSummary("Revoke a key; it fails from its next request on.");
+        return group;
+    }
+
+    private static async Task<Results<Created<CreatedApiKey>, ValidationProblem>> CreateAsync(
+        CreateApiKeyRequest request, ComplianceDbContext db, ApiKeyIssuer issuer, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var v = new Validator();
+        if (request.ExpiresAt is { } expires)
+        {
+            v.Check(expires > now, "expiresAt", "Must be in the future.");
+            v.Check(request.Role != Roles.Auditor || expires <= now + MaxAuditorLifetime, "expiresAt", "Auditor keys live at most 366 days.");
+        }
+
+        if (request.SupplierId is Guid supplierId && !await db.Set<Supplier>().AnyAsync(s => s.Id == supplierId, ct))
+        {
+            v.Add("supplierId", "Unknown supplier.");
+        }
+
+        if (!v.IsValid)
+        {
+            return TypedResults.ValidationProblem(v.Errors);
+        }
+
+        var (entity, key) = await issuer.IssueAsync(request.Name!.Trim(), request.Role!, request.SupplierId, request.ExpiresAt, ct);
+        return TypedResults.Created(
+            $"/api/v1/api-keys/{entity.Id}",
+            new CreatedApiKey(entity.Id, entity.Name, entity.Role, entity.SupplierId, entity.Prefix, entity.CreatedAt, entity.ExpiresAt, key));
+    }
+
+    private static async Task<Ok<Paged<ApiKeyView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await db.Set<ApiKey>().AsNoTracking().OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).ToPagedAsync(paging, ApiKeyView.From, ct));
+
+    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var key = await db.Set<ApiKey>().SingleOrDefaultAsync(k => k.Id == id, ct);
+        if (key is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        key.RevokedAt ??= clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,51 @@
+namespace Compliance.Api.Infrastructure.Auth;
+
+/// <summary>The roles an API key can carry (BRIEF.md §2).</summary>
+public static class Roles
+{
+    public const string Owner = "owner";
+    public const string Compliance = "compliance";
+    public const string Supplier = "supplier";
+    public const string CaseHandler = "case-handler";
+    public const string Auditor = "auditor";
+
+    public static readonly IReadOnlyList<string> All = [Owner, Compliance, Supplier, CaseHandler, Auditor];
+
+    public static bool IsValid(string? role) => role is not null && All.Contains(role);
+}
+
+/// <summary>Authorization policies; endpoint groups name one of these, never a role list inline.</summary>
+public static class Policies
+{
+    /// <summary>Tenant administration: keys, billing, escalation destinations, the job dashboard.</summary>
+    public const string Owner = "owner";
+
+    /// <summary>Reads employer-side records (never testimony).</summary>
+    public const string EmployerRead = "employer-read";
+
+    /// <summary>Writes employer-side records; supplier keys are narrowed to their supplier.</summary>
+    public const string EmployerWrite = "employer-write";
+
+    /// <summary>Tenant-wide compliance administration (suppliers, agencies): owner and compliance.</summary>
+    public const string ComplianceAdmin = "compliance-admin";
+
+    /// <summary>Reads and handles grievance testimony.</summary>
+    public const string CaseHandler = "case-handler";
+
+    /// <summary>Audit evidence writers: auditors, compliance and owner.</summary>
+    public const string AuditWrite = "audit-write";
+
+    /// <summary>Employer-side statistics and reports for tenant-wide roles (owner, compliance, auditor).</summary>
+    public const string TenantReports = "tenant-reports";
+
+    public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder auth)
+    {
+        auth.AddPolicy(Owner, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner));
+        auth.AddPolicy(EmployerRead, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Supplier, Roles.Auditor));
+        auth.AddPolicy(EmployerWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Supplier));
+        auth.AddPolicy(ComplianceAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance));
+        auth.AddPolicy(CaseHandler, p => p.RequireAuthenticatedUser().RequireRole(Roles.CaseHandler));
+        auth.AddPolicy(AuditWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Auditor));
+        auth.AddPolicy(TenantReports, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Auditor));
+    }
+}

@@ -1,0 +1,48 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+
+namespace Compliance.Api.Infrastructure.Database;
+
+/// <summary>
+/// Wall 2's input: whenever a transaction starts on a context, set the tenant (and supplier) for that
+/// transaction only (<c>set_config(..., true)</c>), so a pooled connection never carries a tenant into the
+/// next use. Work outside a transaction has no tenant and sees no rows.
+/// </summary>
+public sealed class TenantTransactionInterceptor : DbTransactionInterceptor
+{
+    public override async ValueTask<DbTransaction> TransactionStartedAsync(
+        DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is ComplianceDbContext db && db.Tenant.TenantId is Guid tenantId)
+        {
+            await TenantSql.SetAsync((NpgsqlConnection)connection, (NpgsqlTransaction)result, tenantId, db.Tenant.SupplierId, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        if (eventData.Context is ComplianceDbContext db && db.Tenant.TenantId is Guid tenantId)
+        {
+            TenantSql.SetAsync((NpgsqlConnection)connection, (NpgsqlTransaction)result, tenantId, db.Tenant.SupplierId, CancellationToken.None)
+                .GetAwaiter().GetResult();
+        }
+
+        return result;
+    }
+}
+
+/// <summary>The one statement that scopes a transaction to a tenant; also used by raw-SQL paths (COPY, jobs).</summary>
+public static class TenantSql
+{
+    public static async Task SetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, Guid? supplierId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "select set_config('app.tenant_id', @t, true), set_config('app.supplier_id', @s, true)", connection, transaction);
+        cmd.Parameters.AddWithValue("t", tenantId.ToString());
+        cmd.Parameters.AddWithValue("s", supplierId?.ToString() ?? string.Empty);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

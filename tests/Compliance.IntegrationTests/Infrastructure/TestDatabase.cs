@@ -1,0 +1,73 @@
+using Compliance.Api.Infrastructure.Database;
+using Hangfire.PostgreSql;
+using Npgsql;
+
+namespace Compliance.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL per test run: the configured server when <c>ConnectionStrings__Compliance</c> is set, otherwise a
+/// throwaway cluster from the local binaries, removed at exit. A template database is migrated once; each test
+/// class gets a fresh copy of it (CREATE DATABASE ... TEMPLATE is far faster than migrating).
+/// </summary>
+public static class TestDatabase
+{
+    public const string RuntimePassword = "test-runtime-password";
+    private const string Template = "compliance_test_template";
+    private static readonly Lazy<Task<string>> Server = new(StartAsync);
+    private static int _counter;
+
+    public static readonly DatabaseOptions Options = new() { RuntimePassword = RuntimePassword };
+
+    /// <summary>Creates a fresh, migrated database and returns its owner connection string.</summary>
+    public static async Task<string> CreateAsync()
+    {
+        var admin = await Server.Value;
+        var name = $"test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"create database \"{name}\" template \"{Template}\"", connection);
+        await cmd.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+    }
+
+    public static async Task DropAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        // Only this database's pools: other test classes run in parallel on the same cluster.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(RuntimeConnectionString(connectionString)));
+        await using var connection = new NpgsqlConnection(await Server.Value);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The runtime role's connection to the same database: what requests run as.</summary>
+    public static string RuntimeConnectionString(string ownerConnectionString) =>
+        new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = Options.RuntimeRole, Password = RuntimePassword }.ConnectionString;
+
+    private static async Task<string> StartAsync()
+    {
+        var admin = Environment.GetEnvironmentVariable("ConnectionStrings__Compliance");
+        if (string.IsNullOrWhiteSpace(admin))
+        {
+            // Under root the cluster runs as 'postgres', so the folder sits in /tmp rather than under /root.
+            var root = Path.Combine(Path.GetTempPath(), $"compliance-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            var cluster = await EmbeddedPostgres.StartAsync(root, throwaway: true);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+            admin = cluster.ConnectionString();
+        }
+
+        await DatabaseBootstrap.EnsureDatabaseAsync(admin, Template, CancellationToken.None);
+        var template = new NpgsqlConnectionStringBuilder(admin) { Database = Template }.ConnectionString;
+        await Migrator.MigrateAsync(template, Options);
+        await using (var connection = new NpgsqlConnection(template))
+        {
+            await connection.OpenAsync();
+            PostgreSqlObjectsInstaller.Install(connection, "hangfire");
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        return admin;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+
+namespace Compliance.Domain.Risk;
+
+/// <summary>
+/// Risk model <c>fl-2026.1</c>: turns one site's evidence into a score, a level, the evidence behind them
+/// and the discrepancies between sources. Pure and deterministic: same evidence, same assessment.
+/// </summary>
+/// <remarks>
+/// Indicators are evaluated cumulatively (<c>004:1207</c>): every rule that fires adds its points. One strong
+/// indicator can be enough, so a strong rule floors the level at high; hard triggers floor it at critical
+/// (BRIEF.md §3). Nothing in the model subtracts, so no input can lower a score.
+/// </remarks>
+public static class RiskModel
+{
+    /// <summary>The version stamped on every assessment; bumped whenever a rule, weight, threshold or band changes.</summary>
+    public const string Version = "fl-2026.1";
+
+    /// <exception cref="ArgumentException">The evidence has a negative count or an unknown indicator.</exception>
+    public static RiskAssessment Assess(SiteEvidence evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        evidence.Validate();
+
+        var items = new List<RiskEvidence>();
+        foreach (var rule in RiskRules.All)
+        {
+            var item = Evaluate(rule, evidence);
+            if (item is not null)
+            {
+                items.Add(item);
+            }
+        }
+
+        // Points are summed in long: weights are small, but a sum must never wrap whatever the rule table grows to.
+        var total = (int)Math.Min(int.MaxValue, items.Sum(i => (long)i.Points));
+        var floor = items.Count == 0 ? RiskLevel.Low : items.Max(i => i.Floor);
+        var score = Math.Max(Math.Min(RiskLevels.MaxScore, total), RiskLevels.MinScore(floor));
+
+        return new RiskAssessment(score, RiskLevels.FromScore(score), Version, total, floor, items, Discrepancies.Find(evidence));
+    }
+
+    private static RiskEvidence? Evaluate(RiskRule rule, SiteEvidence evidence)
+    {
+        var reading = rule.Read(evidence);
+        if (reading.Records <= 0)
+        {
+            return null;
+        }
+
+        var measured = rule.Measure switch
+        {
+            Measure.PercentOfWorkers => SharePercent(reading.Records, evidence.ActiveWorkers),
+            Measure.Count => reading.Records,
+            Measure.Severity => reading.Severity,
+            _ => throw new InvalidOperationException($"Unknown measure {rule.Measure}."),
+        };
+        if (measured < rule.ModerateAt)
+        {
+            return null;
+        }
+
+        var strength = measured >= rule.StrongAt ? Strength.Strong : Strength.Moderate;
+        var points = strength == Strength.Strong ? rule.Weight : rule.Weight / 2;
+        var floor = rule.IsHardTrigger ? RiskLevel.Critical : strength == Strength.Strong ? RiskLevel.High : RiskLevel.Low;
+        var threshold = strength == Strength.Strong ? rule.StrongAt : rule.ModerateAt;
+
+        return new RiskEvidence(
+            rule.Indicator,
+            rule.Id,
+            measured,
+            rule.Measure,
+            threshold,
+            rule.Weight,
+            strength,
+            points,
+            floor,
+            SourceCounts.For(rule.Source, reading.Records),
+            Explain(rule, reading.Records, measured, strength, points));
+    }
+
+    /// <summary>
+    /// Share of the workforce in percent, rounded up to two decimals so a single worker at a huge site is
+    /// never shown as 0 %. A count above the recorded workforce is capped at 100 % rather than rejected,
+    /// because headcount and recruitment records are gathered at different times.
+    /// </summary>
+    internal static decimal SharePercent(int records, int activeWorkers)
+    {
+        var denominator = (decimal)Math.Max(activeWorkers, records);
+        return Math.Ceiling(records * 10000m / denominator) / 100m;
+    }
+
+    private static string Explain(RiskRule rule, int records, decimal measured, Strength strength, int points)
+    {
+        var what = rule.Measure switch
+        {
+            Measure.PercentOfWorkers => FormattableString.Invariant($"{records} {rule.Describes} ({measured}% of workers)"),
+            Measure.Severity => FormattableString.Invariant($"{records} {rule.Describes}: severity {measured}"),
+            _ => FormattableString.Invariant($"{records} {rule.Describes}"),
+        };
+        var why = rule.IsHardTrigger
+            ? "hard trigger, critical at once"
+            : strength == Strength.Strong
+                ? FormattableString.Invariant($"strong from {rule.StrongAt}, at least high")
+                : FormattableString.Invariant($"moderate from {rule.ModerateAt}, strong from {rule.StrongAt}");
+        return string.Create(CultureInfo.InvariantCulture, $"{what}; {why}; {points} of {rule.Weight} points.");
+    }
+}

@@ -1,15 +1,21 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Compliance.Api.Features.ApiKeys;
+using Compliance.Api.Features.Billing;
 using Compliance.Api.Features.Demo;
 using Compliance.Api.Features.Health;
+using Compliance.Api.Features.Recruitment;
+using Compliance.Api.Features.Reporting;
+using Compliance.Api.Features.Risk;
 using Compliance.Api.Features.Sites;
 using Compliance.Api.Features.Suppliers;
 using Compliance.Api.Features.Tenants;
+using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
 using Compliance.Api.Infrastructure.Jobs;
+using Compliance.Api.Infrastructure.Templates;
 using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -72,6 +78,14 @@ builder.Services.AddRateLimiter(o =>
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 builder.Services.AddJobs(builder.Configuration, connections);
+builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
+builder.Services.AddSingleton<TemplateStore>();
+
+builder.Services.AddRecruitment(builder.Configuration);
+builder.Services.AddWorkerVoice(builder.Configuration);
+builder.Services.AddRisk(builder.Configuration);
+builder.Services.AddReporting(builder.Configuration);
+builder.Services.AddBilling(builder.Configuration);
 
 var app = builder.Build();
 
@@ -103,6 +117,11 @@ api.MapTenants();
 api.MapApiKeys();
 api.MapSuppliers();
 api.MapSites();
+app.MapRecruitment(api);
+app.MapWorkerVoice(api);
+app.MapRisk(api);
+app.MapReporting(api);
+app.MapBilling(api);
 
 app.MapJobs();
 app.SeedDemoData();

@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Billing;
 using Compliance.Api.Features.Suppliers;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
@@ -33,7 +34,7 @@ public static class SitesApi
 
     public static RouteGroupBuilder MapSites(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/sites").WithTags("Sites").AddEndpointFilter<UnitOfWorkFilter>();
+        var group = api.MapGroup("/sites").WithTags("Sites").AddEndpointFilter<PlanWriteGuardFilter>().AddEndpointFilter<UnitOfWorkFilter>();
         group.MapPost("/", CreateAsync).RequireAuthorization(Policies.EmployerWrite).WithSummary("Register a site; it gets an intake code for the worker poster.");
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.EmployerRead).WithSummary("List sites, filtered by supplier or country.");
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.EmployerRead).WithSummary("Read a site.");
@@ -42,11 +43,17 @@ public static class SitesApi
         return group;
     }
 
-    private static async Task<Results<Created<SiteView>, ValidationProblem>> CreateAsync(SiteRequest request, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Created<SiteView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        SiteRequest request, ComplianceDbContext db, IPlanLimits limits, TimeProvider clock, CancellationToken ct)
     {
         if (!await SupplierVisibleAsync(db, request.SupplierId!.Value, ct))
         {
             return UnknownSupplier();
+        }
+
+        if (await limits.CheckAsync(PlanResource.Sites, 1, ct) is { Allowed: false } refused)
+        {
+            return refused.ToProblem();
         }
 
         var now = clock.GetUtcNow();

@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Billing;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
@@ -31,7 +32,7 @@ public static class SuppliersApi
 
     public static RouteGroupBuilder MapSuppliers(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/suppliers").WithTags("Suppliers").AddEndpointFilter<UnitOfWorkFilter>();
+        var group = api.MapGroup("/suppliers").WithTags("Suppliers").AddEndpointFilter<PlanWriteGuardFilter>().AddEndpointFilter<UnitOfWorkFilter>();
         group.MapPost("/", CreateAsync).RequireAuthorization(Policies.ComplianceAdmin).WithSummary("Register a supplier.");
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.EmployerRead).WithSummary("List suppliers (a supplier key sees its own).");
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.EmployerRead).WithSummary("Read a supplier.");

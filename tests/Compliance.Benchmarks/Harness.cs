@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Compliance.Api.Infrastructure.Database;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace Compliance.Benchmarks;
+
+/// <summary>One measured scenario; printed figures always include a same-run baseline and the ratio to it.</summary>
+public interface IBenchmark
+{
+    string Name { get; }
+
+    string Description { get; }
+
+    Task RunAsync(BenchOptions options);
+}
+
+/// <summary><c>--key value</c> pairs.</summary>
+public sealed class BenchOptions(Dictionary<string, string> values)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        return new BenchOptions(values);
+    }
+
+    public int Number(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+
+    public string? Text(string name) => values.GetValueOrDefault(name);
+}
+
+/// <summary>
+/// A database for a benchmark: <c>ConnectionStrings__Compliance</c>'s server when set, otherwise a throwaway
+/// cluster from the local binaries. Migrated like the app migrates.
+/// </summary>
+public sealed class BenchDatabase : IAsyncDisposable
+{
+    private readonly EmbeddedPostgres? _cluster;
+
+    private BenchDatabase(EmbeddedPostgres? cluster, string owner, DatabaseOptions options)
+    {
+        _cluster = cluster;
+        Owner = owner;
+        Options = options;
+        Runtime = new NpgsqlConnectionStringBuilder(owner) { Username = options.RuntimeRole, Password = options.RuntimePassword }.ConnectionString;
+    }
+
+    public string Owner { get; }
+
+    public string Runtime { get; }
+
+    public DatabaseOptions Options { get; }
+
+    public static async Task<BenchDatabase> StartAsync(string database = "bench")
+    {
+        var admin = Environment.GetEnvironmentVariable("ConnectionStrings__Compliance");
+        EmbeddedPostgres? cluster = null;
+        if (string.IsNullOrWhiteSpace(admin))
+        {
+            cluster = await EmbeddedPostgres.StartAsync(Path.Combine(Path.GetTempPath(), $"compliance-bench-{Guid.NewGuid():N}"), throwaway: true);
+            admin = cluster.ConnectionString();
+        }
+
+        await DatabaseBootstrap.EnsureDatabaseAsync(admin, database, CancellationToken.None);
+        var owner = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+        var options = new DatabaseOptions { RuntimePassword = "bench-runtime" };
+        await Migrator.MigrateAsync(owner, options);
+        return new BenchDatabase(cluster, owner, options);
+    }
+
+    /// <summary>The real app, in process, over this database (no Hangfire server, no demo data).</summary>
+    public WebApplicationFactory<Program> App() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+    {
+        b.UseEnvironment("Benchmark");
+        b.UseSetting("ConnectionStrings:Compliance", Owner);
+        b.UseSetting("Database:RuntimePassword", Options.RuntimePassword);
+        b.UseSetting("Jobs:RunServer", "false");
+        b.UseSetting("Demo:Enabled", "false");
+        b.UseSetting("RateLimits:SignupPerMinute", "100000");
+        b.UseSetting("Logging:LogLevel:Default", "Warning");
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAsync();
+        }
+    }
+}
+
+/// <summary>Latency samples and the figures we print from them.</summary>
+public sealed class Latencies
+{
+    private readonly List<double> _ms = [];
+    private readonly Lock _gate = new();
+
+    public int Count => _ms.Count;
+
+    public void Add(TimeSpan elapsed)
+    {
+        lock (_gate)
+        {
+            _ms.Add(elapsed.TotalMilliseconds);
+        }
+    }
+
+    public async Task<T> TimeAsync<T>(Func<Task<T>> action)
+    {
+        var watch = Stopwatch.StartNew();
+        var result = await action();
+        Add(watch.Elapsed);
+        return result;
+    }
+
+    public double Percentile(double p)
+    {
+        lock (_gate)
+        {
+            if (_ms.Count == 0)
+            {
+                return double.NaN;
+            }
+
+            var sorted = _ms.Order().ToList();
+            var index = (int)Math.Ceiling(p / 100 * sorted.Count) - 1;
+            return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
+        }
+    }
+
+    public string Summary() => $"p50 {Percentile(50):F2} ms, p95 {Percentile(95):F2} ms, p99 {Percentile(99):F2} ms (n={Count})";
+}

@@ -49,6 +49,8 @@ public class SuppliersAndSitesTests(ComplianceApiFactory factory) : IClassFixtur
     [InlineData("/api/v1/sites?pageSize=201", "pageSize")]
     [InlineData("/api/v1/sites?page=0", "page")]
     [InlineData("/api/v1/sites?countryCode=Malaysia", "countryCode")]
+    [InlineData("/api/v1/sites?page=abc", "page")]
+    [InlineData("/api/v1/sites?supplierId=not-a-guid", "supplierId")]
     public async Task List_WithBadQuery_Is400NamingTheField(string url, string field)
     {
         var tenant = await factory.CreateTenantAsync();

@@ -18,6 +18,12 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         ProblemDetails problem = cause switch
         {
             BadHttpRequestException { InnerException: JsonException json } => JsonProblem(json),
+            BadHttpRequestException bind when BindingField(bind.Message) is { } field => new ValidationProblemDetails(
+                new Dictionary<string, string[]> { [field] = ["The value has the wrong type or format."] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more validation errors occurred.",
+            },
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = TitleFor(bad.StatusCode), Detail = SafeDetail(bad) },
             PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg => new ProblemDetails
             {
@@ -62,6 +68,22 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
             Status = StatusCodes.Status400BadRequest,
             Title = "One or more validation errors occurred.",
         };
+    }
+
+    /// <summary>Minimal APIs report a bad route/query value as: Failed to bind parameter "int? Page" from "abc".</summary>
+    private static string? BindingField(string message)
+    {
+        const string marker = "Failed to bind parameter \"";
+        var start = message.IndexOf(marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var end = message.IndexOf('"', start + marker.Length);
+        var declaration = end < 0 ? null : message[(start + marker.Length)..end];
+        var name = declaration?.Split(' ').LastOrDefault();
+        return string.IsNullOrEmpty(name) ? null : char.ToLowerInvariant(name[0]) + name[1..];
     }
 
     /// <summary>System.Text.Json reports an unmapped member as "The JSON property 'x' could not be mapped ...".</summary>

@@ -48,6 +48,6 @@ public sealed class BillingPlanLimits(BillingReader reader, IOptions<BillingOpti
             statusCode: StatusCodes.Status402PaymentRequired,
             title: "Billing requires attention",
             detail: $"Employer-side changes are paused because {why} and the {graceDays}-day grace period ended. Reading data, the worker channel and case handling continue. Update billing to resume.",
-            extensions: new Dictionary<string, object?> { ["status"] = state.Status, ["graceEndedAt"] = from });
+            extensions: new Dictionary<string, object?> { ["billingStatus"] = state.Status, ["graceEndedAt"] = from });
     }
 }

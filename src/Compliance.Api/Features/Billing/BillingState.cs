@@ -122,9 +122,12 @@ public static class BillingTransitions
         return state with { Plan = plan, Status = SubscriptionStatuses.Active, StripeSubscriptionId = subscriptionId, DelinquentSince = null };
     }
 
-    /// <summary>Records the latest invoice outcome (informational: the subscription events carry the status).</summary>
+    /// <summary>
+    /// Records the latest invoice outcome (informational: the subscription events carry the status). Within one
+    /// second "paid" wins, so the result does not depend on delivery order.
+    /// </summary>
     public static BillingState ApplyInvoice(BillingState state, DateTimeOffset eventCreated, bool paid) =>
-        state.LastInvoiceAt is { } last && last > eventCreated
+        state.LastInvoiceAt is { } last && (last > eventCreated || (last == eventCreated && (state.LastInvoiceStatus == "paid" || !paid)))
             ? state
             : state with { LastInvoiceStatus = paid ? "paid" : "payment_failed", LastInvoiceAt = eventCreated };
 

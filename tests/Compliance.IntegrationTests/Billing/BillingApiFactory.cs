@@ -20,6 +20,8 @@ public sealed class BillingApiFactory : ComplianceApiFactory
         new("Billing:Stripe:ApiBase", Stripe.Url),
         new("Billing:Plans:standard:PriceId", StandardPrice),
         new("Billing:Plans:enterprise:PriceId", EnterprisePrice),
+        new("Billing:Plans:free:MaxSites", "3"),
+        new("Billing:Plans:free:MaxActiveWorkers", "100"),
         new("Billing:PastDueGraceDays", GraceDays.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 

@@ -84,6 +84,10 @@ public sealed class BenchDatabase : IAsyncDisposable
         b.UseSetting("Demo:Enabled", "false");
         b.UseSetting("RateLimits:SignupPerMinute", "100000");
         b.UseSetting("Logging:LogLevel:Default", "Warning");
+
+        // Benchmarks load far more than a free tenant may hold; plan limits are not what they measure.
+        b.UseSetting("Billing:Plans:free:MaxSites", "1000000");
+        b.UseSetting("Billing:Plans:free:MaxActiveWorkers", "1000000");
     });
 
     public async ValueTask DisposeAsync()

@@ -45,6 +45,10 @@ public class ComplianceApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Jobs:RunServer", "false");
         builder.UseSetting("Demo:Enabled", "false");
         builder.UseSetting("RateLimits:SignupPerMinute", "1000");
+
+        // Plan limits are opt-in for tests: billing's own factory sets the real free limits back in Settings().
+        builder.UseSetting("Billing:Plans:free:MaxSites", "1000000");
+        builder.UseSetting("Billing:Plans:free:MaxActiveWorkers", "1000000");
         foreach (var (key, value) in Settings())
         {
             builder.UseSetting(key, value);

@@ -41,7 +41,7 @@ public sealed class ReportingRequestMiddleware(RequestDelegate next)
         {
             await next(http);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !http.Response.HasStarted)
+        catch (Exception e) when (IsStatementTimeout(e) && !http.Response.HasStarted)
         {
             await transaction.RollbackAsync(CancellationToken.None);
             http.Response.Clear();
@@ -54,6 +54,10 @@ public sealed class ReportingRequestMiddleware(RequestDelegate next)
             await transaction.CommitAsync(ct);
         }
     }
+
+    /// <summary>OData runs the query through reflection, so the PostgreSQL error can arrive wrapped.</summary>
+    private static bool IsStatementTimeout(Exception? e) =>
+        e is not null && (e is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } || IsStatementTimeout(e.InnerException));
 
     private static async Task RecordAsync(HttpContext http, ComplianceDbContext db, Guid keyId, TimeProvider clock, CancellationToken ct)
     {

@@ -1,0 +1,135 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.OData.Extensions;
+using Microsoft.AspNetCore.OData.Query;
+using Microsoft.AspNetCore.OData.Routing;
+using Microsoft.OData.UriParser;
+
+namespace Compliance.Api.Features.Reporting;
+
+/// <summary>
+/// <c>[EnableQuery]</c> with the reporting limits spelled out (never <c>EnableAll</c>): page size, <c>$top</c>, node
+/// counts, expansion depth, the allowed options, and the per-set <c>$expand</c> allow-list. A refused query is a
+/// 400 problem naming the limit in its <c>limit</c> member.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class, Inherited = true, AllowMultiple = false)]
+public sealed class ReportingQueryAttribute : EnableQueryAttribute
+{
+    public const AllowedQueryOptions Allowed =
+        AllowedQueryOptions.Filter | AllowedQueryOptions.Select | AllowedQueryOptions.OrderBy | AllowedQueryOptions.Top
+        | AllowedQueryOptions.Skip | AllowedQueryOptions.Count | AllowedQueryOptions.Expand | AllowedQueryOptions.Apply
+        | AllowedQueryOptions.SkipToken;
+
+    public ReportingQueryAttribute()
+    {
+        PageSize = ReportingLimits.PageSize;
+        MaxTop = ReportingLimits.MaxTop;
+        MaxNodeCount = ReportingLimits.MaxNodeCount;
+        MaxOrderByNodeCount = ReportingLimits.MaxOrderByNodeCount;
+        MaxExpansionDepth = ReportingLimits.MaxExpansionDepth;
+        MaxAnyAllExpressionDepth = ReportingLimits.MaxAnyAllExpressionDepth;
+        AllowedQueryOptions = Allowed;
+        EnsureStableOrdering = true;
+    }
+
+    public override void ValidateQuery(HttpRequest request, ODataQueryOptions queryOptions)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(queryOptions);
+        var model = request.HttpContext.RequestServices.GetRequiredService<ReportingModel>();
+        var setName = (request.ODataFeature().Path?.FirstSegment as EntitySetSegment)?.EntitySet.Name;
+        var set = setName is null ? null : model.Find(setName);
+        try
+        {
+            if (queryOptions.SelectExpand?.SelectExpandClause is { } clause)
+            {
+                ExpandAllowList.Check(clause, set);
+            }
+
+            base.ValidateQuery(request, queryOptions);
+        }
+        catch (Exception e)
+        {
+            // The base filter turns this into a 400 with the stack trace in it; we rewrite that 400 below.
+            request.HttpContext.Items[RefusalKey] = e;
+            throw;
+        }
+    }
+
+    public override void OnActionExecuting(ActionExecutingContext actionExecutingContext)
+    {
+        ArgumentNullException.ThrowIfNull(actionExecutingContext);
+        base.OnActionExecuting(actionExecutingContext);
+        actionExecutingContext.Result = AsProblem(actionExecutingContext.HttpContext, actionExecutingContext.Result);
+    }
+
+    public override void OnActionExecuted(ActionExecutedContext actionExecutedContext)
+    {
+        ArgumentNullException.ThrowIfNull(actionExecutedContext);
+        base.OnActionExecuted(actionExecutedContext);
+        actionExecutedContext.Result = AsProblem(actionExecutedContext.HttpContext, actionExecutedContext.Result);
+    }
+
+    private const string RefusalKey = "reporting.refusal";
+
+    /// <summary>The base filter answers a bad query with a SerializableError carrying the stack; we answer with a problem.</summary>
+    private static IActionResult? AsProblem(HttpContext http, IActionResult? result)
+    {
+        if (result is not BadRequestObjectResult { Value: SerializableError error })
+        {
+            return result;
+        }
+
+        var cause = http.Items[RefusalKey] as Exception;
+        var message = error.TryGetValue("ExceptionMessage", out var m) ? m as string : error.GetValueOrDefault("Message") as string;
+        return new ProblemActionResult(ReportingProblems.Refused(message ?? "The query is not valid.", cause));
+    }
+}
+
+/// <summary>A query refused by a named limit.</summary>
+public sealed class ReportingLimitException(string limit, string message) : InvalidOperationException(message)
+{
+    public string Limit { get; } = limit;
+}
+
+/// <summary>Checks every <c>$expand</c> path (nested ones joined with <c>/</c>) against the set's allow-list.</summary>
+public static class ExpandAllowList
+{
+    public static void Check(SelectExpandClause clause, ReportingSet? set)
+    {
+        foreach (var path in Paths(clause, prefix: null, depth: 1))
+        {
+            if (path.Depth > ReportingLimits.MaxExpansionDepth)
+            {
+                throw new ReportingLimitException(
+                    ReportingLimits.Names.MaxExpansionDepth,
+                    $"$expand '{path.Path}' is {path.Depth} levels deep; the limit is {ReportingLimits.MaxExpansionDepth}.");
+            }
+
+            if (set is null || !set.AllowsExpand(path.Path))
+            {
+                var allowed = set is { ExpandPaths.Count: > 0 } ? string.Join(", ", set.ExpandPaths) : "none";
+                throw new ReportingLimitException(
+                    ReportingLimits.Names.ExpandAllowList,
+                    $"$expand '{path.Path}' is not allowed on {set?.Name ?? "this resource"}. Allowed: {allowed}.");
+            }
+        }
+    }
+
+    private static IEnumerable<(string Path, int Depth)> Paths(SelectExpandClause clause, string? prefix, int depth)
+    {
+        foreach (var item in clause.SelectedItems.OfType<ExpandedReferenceSelectItem>())
+        {
+            var name = string.Join("/", item.PathToNavigationProperty.Select(s => s.Identifier));
+            var path = prefix is null ? name : $"{prefix}/{name}";
+            yield return (path, depth);
+            if (item is ExpandedNavigationSelectItem { SelectAndExpand: { } nested })
+            {
+                foreach (var inner in Paths(nested, path, depth + 1))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+}

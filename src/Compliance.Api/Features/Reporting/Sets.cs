@@ -1,0 +1,57 @@
+using Compliance.Api.Features.Sites;
+using Compliance.Api.Features.Suppliers;
+using Compliance.Api.Infrastructure.Database;
+using Compliance.Api.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Api.Features.Reporting;
+
+/// <summary>Every entity set of the feed, in one place: one line here and one controller below per set.</summary>
+public static class ReportingSets
+{
+    public static ReportingModel Build() => new ReportingModelBuilder()
+        .Set<Supplier>("Suppliers")
+        .Set<SiteRow>("Sites", expand: ["Supplier"])
+        .Build();
+}
+
+public sealed class SuppliersController(ComplianceDbContext db) : ReportingController<Supplier>(db);
+
+/// <summary>A site as reported: no intake code (the worker path's routing key stays off the feed), plus its supplier for <c>$expand</c>.</summary>
+[SupplierScoped]
+public sealed class SiteRow
+{
+    public Guid Id { get; set; }
+
+    public Guid SupplierId { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string CountryCode { get; set; }
+
+    public required string Sector { get; set; }
+
+    public bool WorkerHousing { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public Supplier? Supplier { get; set; }
+}
+
+public sealed class SitesController(ComplianceDbContext db) : ReportingController<SiteRow>(db)
+{
+    protected override IQueryable<SiteRow> Rows() => Db.Set<Site>().AsNoTracking().Select(s => new SiteRow
+    {
+        Id = s.Id,
+        SupplierId = s.SupplierId,
+        Name = s.Name,
+        CountryCode = s.CountryCode,
+        Sector = s.Sector,
+        WorkerHousing = s.WorkerHousing,
+        CreatedAt = s.CreatedAt,
+        UpdatedAt = s.UpdatedAt,
+        Supplier = Db.Set<Supplier>().AsNoTracking().FirstOrDefault(p => p.Id == s.SupplierId),
+    });
+}

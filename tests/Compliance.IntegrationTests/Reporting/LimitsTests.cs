@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Compliance.Api.Features.Reporting;
+using Compliance.IntegrationTests.Infrastructure;
+using Microsoft.OData.Edm;
+using Microsoft.OData.ModelBuilder;
+using Microsoft.OData.UriParser;
+
+namespace Compliance.IntegrationTests.Reporting;
+
+/// <summary>Each reporting limit refuses a query over it with a 400 problem naming the limit; paging is server-driven.</summary>
+public class LimitsTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
+{
+    [Fact]
+    public async Task TopOverMaximum_Is400NamingMaxTop()
+    {
+        var auditor = await AuditorAsync();
+
+        await AssertRefusedAsync(await auditor.GetAsync("/odata/Sites?$top=1001"), ReportingLimits.Names.MaxTop);
+        await Http.EnsureStatusAsync(await auditor.GetAsync("/odata/Sites?$top=1000"), 200);
+    }
+
+    [Fact]
+    public async Task FilterOverNodeCount_Is400NamingMaxNodeCount()
+    {
+        var auditor = await AuditorAsync();
+        var filter = string.Join(" or ", Enumerable.Range(0, 60).Select(i => $"Name eq 'site {i}'"));
+
+        await AssertRefusedAsync(await auditor.GetAsync($"/odata/Sites?$filter={Uri.EscapeDataString(filter)}"), ReportingLimits.Names.MaxNodeCount);
+    }
+
+    [Fact]
+    public async Task TooManyOrderByClauses_Is400NamingMaxOrderByNodeCount()
+    {
+        var auditor = await AuditorAsync();
+
+        await AssertRefusedAsync(
+            await auditor.GetAsync("/odata/Sites?$orderby=Name,Sector,CountryCode,SupplierId,CreatedAt,UpdatedAt"),
+            ReportingLimits.Names.MaxOrderByNodeCount);
+    }
+
+    [Fact]
+    public async Task QueryOptionOutsideTheAllowedList_Is400NamingAllowedQueryOptions()
+    {
+        var auditor = await AuditorAsync();
+
+        await AssertRefusedAsync(await auditor.GetAsync("/odata/Sites?$format=json"), ReportingLimits.Names.AllowedQueryOptions);
+    }
+
+    [Fact]
+    public void ExpandOffTheAllowList_Is400NamingIt()
+    {
+        var (model, set) = SyntheticModel(allowed: ["Site"]);
+
+        var refused = Assert.Throws<ReportingLimitException>(() => ExpandAllowList.Check(Parse(model, "Workers", "Supplier"), set));
+
+        Assert.Equal(ReportingLimits.Names.ExpandAllowList, refused.Limit);
+        ExpandAllowList.Check(Parse(model, "Workers", "Site"), set);
+    }
+
+    [Fact]
+    public void ExpandDeeperThanTwo_Is400NamingMaxExpansionDepth()
+    {
+        var (model, set) = SyntheticModel(allowed: ["Site/Supplier"]);
+
+        var refused = Assert.Throws<ReportingLimitException>(
+            () => ExpandAllowList.Check(Parse(model, "Workers", "Site($expand=Supplier($expand=Sites))"), set));
+
+        Assert.Equal(ReportingLimits.Names.MaxExpansionDepth, refused.Limit);
+        ExpandAllowList.Check(Parse(model, "Workers", "Site($expand=Supplier)"), set);
+    }
+
+    [Fact]
+    public void RegisteringAnExpandPathDeeperThanTwo_FailsAtStartup() =>
+        Assert.Throws<InvalidOperationException>(() => new ReportingModelBuilder().Set<TestWorker>("Workers", expand: ["Site/Supplier/Sites"]));
+
+    [Fact]
+    public async Task LongResults_ArePagedBy100_WithNextLink_AndTopIsHonouredAcrossPages()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var supplier = await tenant.CreateSupplierAsync();
+        await ReportingData.InsertSitesAsync(factory, tenant.TenantId, supplier, 250);
+        var auditor = factory.Client(await tenant.KeyAsync("auditor"));
+
+        var first = await Http.JsonAsync(await auditor.GetAsync("/odata/Sites?$count=true"));
+        var all = await auditor.GetAllAsync("/odata/Sites?$count=true");
+        var topped = await auditor.GetAllAsync("/odata/Sites?$top=150");
+
+        Assert.Equal(ReportingLimits.PageSize, first.GetProperty("value").GetArrayLength());
+        Assert.StartsWith("http://localhost/odata/Sites?", first.GetProperty("@odata.nextLink").GetString(), StringComparison.Ordinal);
+        Assert.Equal(250, all.Rows.Count);
+        Assert.Equal(250, all.Count);
+        Assert.Equal(3, all.Pages);
+        Assert.Equal(250, all.Keys().Count);
+        Assert.Equal(150, topped.Rows.Count);
+        Assert.Equal(2, topped.Pages);
+    }
+
+    private async Task<HttpClient> AuditorAsync()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        await tenant.CreateSiteAsync();
+        return factory.Client(await tenant.KeyAsync("auditor"));
+    }
+
+    internal static async Task AssertRefusedAsync(HttpResponseMessage response, string limit)
+    {
+        await Http.AssertProblemAsync(response, 400);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.DoesNotContain("StackTrace", body.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(limit, body.GetProperty("limit").GetString());
+    }
+
+    private static (IEdmModel Model, ReportingSet Set) SyntheticModel(string[] allowed)
+    {
+        var builder = new ODataConventionModelBuilder();
+        builder.EntitySet<TestWorker>("Workers");
+        builder.EntitySet<TestSite>("Sites");
+        builder.EntitySet<TestSupplier>("Suppliers");
+        return (builder.GetEdmModel(), new ReportingSet("Workers", typeof(TestWorker), allowed));
+    }
+
+    private static SelectExpandClause Parse(IEdmModel model, string set, string expand) =>
+        new ODataUriParser(model, new Uri($"{set}?$expand={expand}", UriKind.Relative)).ParseSelectAndExpand();
+
+    public sealed class TestWorker
+    {
+        public Guid Id { get; set; }
+
+        public TestSite? Site { get; set; }
+
+        public TestSupplier? Supplier { get; set; }
+    }
+
+    public sealed class TestSite
+    {
+        public Guid Id { get; set; }
+
+        public TestSupplier? Supplier { get; set; }
+    }
+
+    public sealed class TestSupplier
+    {
+        public Guid Id { get; set; }
+
+        public List<TestSite> Sites { get; set; } = [];
+    }
+}

@@ -59,8 +59,14 @@ public static class WorkerImport
             .Select(w => (w.SupplierId, w.EmployeeRef)).ToHashSet();
 
         var now = clock.GetUtcNow();
-        using var reader = new StreamReader(http.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        var parsed = await Task.Run(() => Parse(reader, sites, agencies, existing, now), ct);
+        string text;
+        using (var body = new StreamReader(http.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16))
+        {
+            text = await body.ReadToEndAsync(ct);
+        }
+
+        using var reader = new StringReader(text);
+        var parsed = Parse(reader, sites, agencies, existing, now);
         if (parsed.Errors.Count > 0)
         {
             return Refuse(parsed.Errors);

@@ -253,7 +253,7 @@ create or replace function app.worker_flags(as_of timestamptz)
     extract(year from w.hired_on)::int - w.birth_year < 19,
     w.status = 'active' and extract(year from (as_of at time zone 'UTC'))::int - w.birth_year < 19,
     w.status = 'active' and w.work_permit_expires_on is not null and w.work_permit_expires_on < (as_of at time zone 'UTC')::date,
-    coalesce(ag.blacklisted or ag.licence_number is null or ag.licence_expires_on < w.hired_on, false),
+    ag.id is not null and (ag.blacklisted or ag.licence_number is null or coalesce(ag.licence_expires_on < w.hired_on, false)),
     w.sub_agent_used or exists (select 1 from fees f where f.tenant_id = w.tenant_id and f.worker_id = w.id and f.paid_to = 'sub-agent'),
     exists (select 1 from declarations d where d.tenant_id = w.tenant_id and d.worker_id = w.id and d.paid_no_fees),
     coalesce(custody.holder = 'employer-safekeeping' and custody.written_consent, false)

@@ -27,6 +27,9 @@ public static class WorkerImport
 {
     public const long MaxBodyBytes = 64L * 1024 * 1024;
 
+    /// <summary>A 64 MB file is far beyond the 30 s statement timeout of ordinary requests.</summary>
+    private static readonly TimeSpan ImportTimeout = TimeSpan.FromMinutes(10);
+
     public static readonly IReadOnlyList<string> WorkerColumns =
     [
         "site_id", "employee_ref", "nationality", "gender", "birth_year", "preferred_language", "channel", "agency_id",
@@ -345,6 +348,7 @@ public static class WorkerImport
         await using (var create = await WorkerFlags.CommandAsync(db, """
             create temp table import_workers (like workers) on commit drop;
             create temp table import_fees (like fees) on commit drop;
+            set local statement_timeout = '10min';
             """, ct))
         {
             await create.ExecuteNonQueryAsync(ct);
@@ -355,28 +359,31 @@ public static class WorkerImport
             "copy import_workers (id, tenant_id, supplier_id, site_id, employee_ref, nationality, gender, birth_year, preferred_language, channel, agency_id, " +
             "sub_agent_used, recruited_in_country, hired_on, arrived_on, work_permit_expires_on, status, created_at, updated_at) from stdin (format binary)", ct))
         {
+            // Rows are written synchronously into Npgsql's buffer (it flushes as it fills): per-value async calls
+            // cost more than the COPY itself. A large file is a bulk job; holding one thread for it is acceptable.
+            copy.Timeout = ImportTimeout;
             foreach (var w in workers)
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(w.Id, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(w.TenantId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(w.SupplierId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(w.SiteId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(w.EmployeeRef, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(w.Nationality, NpgsqlDbType.Char, ct);
-                await copy.WriteAsync(w.Gender, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(w.BirthYear, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(w.PreferredLanguage, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(w.Channel, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(copy, w.AgencyId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(w.SubAgentUsed, NpgsqlDbType.Boolean, ct);
-                await copy.WriteAsync(w.RecruitedInCountry, NpgsqlDbType.Char, ct);
-                await copy.WriteAsync(w.HiredOn, NpgsqlDbType.Date, ct);
-                await WriteNullableAsync(copy, w.ArrivedOn, NpgsqlDbType.Date, ct);
-                await WriteNullableAsync(copy, w.WorkPermitExpiresOn, NpgsqlDbType.Date, ct);
-                await copy.WriteAsync(w.Status, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(w.CreatedAt, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(w.UpdatedAt, NpgsqlDbType.TimestampTz, ct);
+                copy.StartRow();
+                copy.Write(w.Id, NpgsqlDbType.Uuid);
+                copy.Write(w.TenantId, NpgsqlDbType.Uuid);
+                copy.Write(w.SupplierId, NpgsqlDbType.Uuid);
+                copy.Write(w.SiteId, NpgsqlDbType.Uuid);
+                copy.Write(w.EmployeeRef, NpgsqlDbType.Text);
+                copy.Write(w.Nationality, NpgsqlDbType.Char);
+                copy.Write(w.Gender, NpgsqlDbType.Text);
+                copy.Write(w.BirthYear, NpgsqlDbType.Integer);
+                copy.Write(w.PreferredLanguage, NpgsqlDbType.Text);
+                copy.Write(w.Channel, NpgsqlDbType.Text);
+                WriteNullable(copy, w.AgencyId, NpgsqlDbType.Uuid);
+                copy.Write(w.SubAgentUsed, NpgsqlDbType.Boolean);
+                copy.Write(w.RecruitedInCountry, NpgsqlDbType.Char);
+                copy.Write(w.HiredOn, NpgsqlDbType.Date);
+                WriteNullable(copy, w.ArrivedOn, NpgsqlDbType.Date);
+                WriteNullable(copy, w.WorkPermitExpiresOn, NpgsqlDbType.Date);
+                copy.Write(w.Status, NpgsqlDbType.Text);
+                copy.Write(w.CreatedAt, NpgsqlDbType.TimestampTz);
+                copy.Write(w.UpdatedAt, NpgsqlDbType.TimestampTz);
             }
 
             await copy.CompleteAsync(ct);
@@ -386,25 +393,26 @@ public static class WorkerImport
             "copy import_fees (id, tenant_id, supplier_id, site_id, worker_id, category, amount, currency, paid_by, paid_to, paid_on, paid_in_country, " +
             "financed_by_loan, loan_interest_rate_percent, note, recorded_at) from stdin (format binary)", ct))
         {
+            copy.Timeout = ImportTimeout;
             foreach (var f in fees)
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(f.Id, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(f.TenantId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(f.SupplierId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(f.SiteId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(f.WorkerId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(f.Category, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Amount, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(f.Currency, NpgsqlDbType.Char, ct);
-                await copy.WriteAsync(f.PaidBy, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.PaidTo, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.PaidOn, NpgsqlDbType.Date, ct);
-                await copy.WriteAsync(f.PaidInCountry, NpgsqlDbType.Char, ct);
-                await copy.WriteAsync(f.FinancedByLoan, NpgsqlDbType.Boolean, ct);
-                await WriteNullableAsync(copy, f.LoanInterestRatePercent, NpgsqlDbType.Numeric, ct);
-                await WriteNullableAsync(copy, f.Note, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.RecordedAt, NpgsqlDbType.TimestampTz, ct);
+                copy.StartRow();
+                copy.Write(f.Id, NpgsqlDbType.Uuid);
+                copy.Write(f.TenantId, NpgsqlDbType.Uuid);
+                copy.Write(f.SupplierId, NpgsqlDbType.Uuid);
+                copy.Write(f.SiteId, NpgsqlDbType.Uuid);
+                copy.Write(f.WorkerId, NpgsqlDbType.Uuid);
+                copy.Write(f.Category, NpgsqlDbType.Text);
+                copy.Write(f.Amount, NpgsqlDbType.Numeric);
+                copy.Write(f.Currency, NpgsqlDbType.Char);
+                copy.Write(f.PaidBy, NpgsqlDbType.Text);
+                copy.Write(f.PaidTo, NpgsqlDbType.Text);
+                copy.Write(f.PaidOn, NpgsqlDbType.Date);
+                copy.Write(f.PaidInCountry, NpgsqlDbType.Char);
+                copy.Write(f.FinancedByLoan, NpgsqlDbType.Boolean);
+                WriteNullable(copy, f.LoanInterestRatePercent, NpgsqlDbType.Numeric);
+                WriteNullable(copy, f.Note, NpgsqlDbType.Text);
+                copy.Write(f.RecordedAt, NpgsqlDbType.TimestampTz);
             }
 
             await copy.CompleteAsync(ct);
@@ -414,12 +422,32 @@ public static class WorkerImport
             insert into workers select * from import_workers;
             insert into fees select * from import_fees;
             """, ct);
+        insert.CommandTimeout = (int)ImportTimeout.TotalSeconds;
         await insert.ExecuteNonQueryAsync(ct);
     }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct)
-        where T : struct => value is { } v ? copy.WriteAsync(v, type, ct) : copy.WriteNullAsync(ct);
+    private static void WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            copy.Write(v, type);
+        }
+        else
+        {
+            copy.WriteNull();
+        }
+    }
 
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
+    private static void WriteNullable(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value, type);
+        }
+    }
 }

@@ -89,6 +89,12 @@ public sealed class ImportBenchmark : IBenchmark
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(owner) { CommandTimeout = 0 }.ConnectionString);
         await connection.OpenAsync();
         await using var tx = await connection.BeginTransactionAsync();
+        // Same planner setting as the endpoint's transaction, so the comparison is of the write paths only.
+        await using (var set = new NpgsqlCommand("set local enable_seqscan = off", connection, tx))
+        {
+            await set.ExecuteNonQueryAsync();
+        }
+
         var now = DateTimeOffset.UtcNow;
         var ids = new Guid[count];
         await using (var copy = await connection.BeginBinaryImportAsync(

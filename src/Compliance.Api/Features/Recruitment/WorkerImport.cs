@@ -349,9 +349,6 @@ public static class WorkerImport
             create temp table import_workers (like workers) on commit drop;
             create temp table import_fees (like fees) on commit drop;
             set local statement_timeout = '10min';
-            -- The foreign-key checks' plans are made while the new rows are not yet analysed; a sequential scan there
-            -- turns the load quadratic. Index lookups are always right for them.
-            set local enable_seqscan = off;
             """, ct))
         {
             await create.ExecuteNonQueryAsync(ct);
@@ -423,6 +420,8 @@ public static class WorkerImport
 
         await using var insert = await WorkerFlags.CommandAsync(db, """
             insert into workers select * from import_workers;
+            -- Fresh statistics before the fees' foreign-key checks against the new workers (see migration 007).
+            select app.refresh_statistics_after_bulk_load();
             insert into fees select * from import_fees;
             """, ct);
         insert.CommandTimeout = (int)ImportTimeout.TotalSeconds;

@@ -9,10 +9,11 @@ public static class WorkerVoiceModule
 {
     /// <summary>
     /// Log categories silenced for every logging provider (DNH-2, DNH-3): the host's per-request lines carry the
-    /// path (a site's intake code) with a timestamp, and Kestrel's bad-request lines can echo request data.
+    /// path (a site's intake code) with a timestamp, as do the route matcher's debug lines; Kestrel's
+    /// bad-request lines can echo request data.
     /// </summary>
     public static readonly IReadOnlyList<string> SilencedLogCategories =
-        ["Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Server.Kestrel.BadRequests"];
+        ["Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Routing.Matching", "Microsoft.AspNetCore.Server.Kestrel.BadRequests"];
 
     public static IServiceCollection AddWorkerVoice(this IServiceCollection services, IConfiguration configuration)
     {

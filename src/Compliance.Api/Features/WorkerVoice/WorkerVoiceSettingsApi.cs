@@ -35,7 +35,7 @@ public static class WorkerVoiceSettingsApi
         var settings = await db.Set<WorkerVoiceSettings>().SingleOrDefaultAsync(ct);
         if (settings is null)
         {
-            settings = new WorkerVoiceSettings();
+            settings = new WorkerVoiceSettings { TenantId = db.Tenant.RequiredTenantId };
             db.Add(settings);
         }
 

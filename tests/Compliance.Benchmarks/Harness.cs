@@ -84,6 +84,10 @@ public sealed class BenchDatabase : IAsyncDisposable
         b.UseSetting("Demo:Enabled", "false");
         b.UseSetting("RateLimits:SignupPerMinute", "100000");
         b.UseSetting("Logging:LogLevel:Default", "Warning");
+
+        // Outside Development/Testing the app refuses to start without worker-voice keys; a benchmark uses throwaway ones.
+        b.UseSetting("WorkerVoice:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        b.UseSetting("WorkerVoice:ReceiptKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
     });
 
     public async ValueTask DisposeAsync()

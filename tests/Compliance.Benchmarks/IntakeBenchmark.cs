@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Compliance.Api.Infrastructure.Database;
-using Microsoft.AspNetCore.Hosting;
 using Npgsql;
 
 namespace Compliance.Benchmarks;
@@ -31,11 +30,7 @@ public sealed class IntakeBenchmark : IBenchmark
         // WebApplicationFactory otherwise guesses the content root from the solution layout, which fails when run from the repository root.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_COMPLIANCE_API", AppContext.BaseDirectory);
         await using var db = await BenchDatabase.StartAsync("bench_intake");
-        await using var app = db.App().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("WorkerVoice:MasterKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            b.UseSetting("WorkerVoice:ReceiptKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        });
+        await using var app = db.App();
         using var anonymous = app.CreateClient();
 
         var signup = await (await anonymous.PostAsJsonAsync("/api/v1/tenants", new { name = "Bench", contactEmail = "bench@example.com" })).Content.ReadFromJsonAsync<JsonElement>();

@@ -88,6 +88,9 @@ public sealed class BenchDatabase : IAsyncDisposable
         // Benchmarks load far more than a free tenant may hold; plan limits are not what they measure.
         b.UseSetting("Billing:Plans:free:MaxSites", "1000000");
         b.UseSetting("Billing:Plans:free:MaxActiveWorkers", "1000000");
+        // Outside Development/Testing the app refuses to start without worker-voice keys; a benchmark uses throwaway ones.
+        b.UseSetting("WorkerVoice:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        b.UseSetting("WorkerVoice:ReceiptKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
     });
 
     public async ValueTask DisposeAsync()

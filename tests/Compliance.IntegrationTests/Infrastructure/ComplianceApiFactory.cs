@@ -69,7 +69,7 @@ public class ComplianceApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
     /// <summary>An HTTP client carrying <paramref name="apiKey"/> as its bearer key (none for the worker path).</summary>
     public HttpClient Client(string? apiKey = null)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

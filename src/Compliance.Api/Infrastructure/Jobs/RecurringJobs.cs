@@ -1,3 +1,4 @@
+using Compliance.Api.Features.WorkerVoice;
 using Hangfire;
 
 namespace Compliance.Api.Infrastructure.Jobs;
@@ -12,5 +13,7 @@ public static class RecurringJobs
 
         // Feature jobs are added here, one line each, e.g.:
         // jobs.AddOrUpdate<ClockJob>("grievance-clocks", j => j.RunAsync(CancellationToken.None), configuration["Jobs:ClockCron"] ?? Cron.Hourly());
+        jobs.AddOrUpdate<GrievanceClockJob>("grievance-clocks", j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceClockCron"] ?? Cron.Hourly());
+        jobs.AddOrUpdate<GrievanceRetentionJob>("grievance-retention", j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceRetentionCron"] ?? Cron.Daily());
     }
 }

@@ -1,0 +1,179 @@
+using Compliance.Api.Infrastructure.Tenancy;
+using Compliance.Domain.Reference;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Compliance.Api.Features.WorkerVoice;
+
+/// <summary>
+/// An anonymous grievance. No column identifies the worker: no name, contact, network identifier or receipt
+/// (only its keyed hash). Testimony (narrative, review note, messages) is encrypted under a per-grievance key.
+/// </summary>
+[SupplierScoped]
+public sealed class Grievance : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid SiteId { get; set; }
+
+    public Guid SupplierId { get; set; }
+
+    public required string CaseReference { get; set; }
+
+    public required byte[] ReceiptHash { get; set; }
+
+    public required string Language { get; set; }
+
+    public string[] Categories { get; set; } = [];
+
+    /// <summary>Indicators from the categories plus those added in triage; triage never removes a category's indicators.</summary>
+    public string[] Indicators { get; set; } = [];
+
+    public string? Severity { get; set; }
+
+    public bool Critical { get; set; }
+
+    public required string Status { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public DateTimeOffset AcknowledgeBy { get; set; }
+
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+
+    public DateTimeOffset FeedbackBy { get; set; }
+
+    /// <summary>When the worker first got an answer from a case handler.</summary>
+    public DateTimeOffset? FeedbackAt { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public bool AcknowledgeOverdue { get; set; }
+
+    public bool FeedbackOverdue { get; set; }
+
+    public bool ConsentNgo { get; set; }
+
+    public bool ConsentLabourAuthority { get; set; }
+
+    public bool ConsentAntiTraffickingCouncil { get; set; }
+
+    public bool ConsentPolice { get; set; }
+
+    public bool ConsentChildProtection { get; set; }
+
+    public bool ConsentBuyer { get; set; }
+
+    public byte[]? WrappedKey { get; set; }
+
+    public byte[]? NarrativeCiphertext { get; set; }
+
+    public byte[]? ReviewNoteCiphertext { get; set; }
+
+    public DateTimeOffset? TestimonyDeletedAt { get; set; }
+
+    /// <summary>Consent per destination kind (<see cref="DestinationKinds"/>), in offer order.</summary>
+    public IReadOnlyDictionary<string, bool> Consent() => new Dictionary<string, bool>(StringComparer.Ordinal)
+    {
+        [DestinationKinds.Ngo] = ConsentNgo,
+        [DestinationKinds.LabourAuthority] = ConsentLabourAuthority,
+        [DestinationKinds.AntiTraffickingCouncil] = ConsentAntiTraffickingCouncil,
+        [DestinationKinds.Police] = ConsentPolice,
+        [DestinationKinds.ChildProtection] = ConsentChildProtection,
+        [DestinationKinds.Buyer] = ConsentBuyer,
+    };
+
+    public bool ConsentsTo(string destinationKind) => Consent().TryGetValue(destinationKind, out var given) && given;
+
+    /// <summary>Sets the kinds named in <paramref name="changes"/>; kinds not named keep their value.</summary>
+    public void SetConsent(IEnumerable<KeyValuePair<string, bool>> changes)
+    {
+        foreach (var (kind, given) in changes)
+        {
+            switch (kind)
+            {
+                case DestinationKinds.Ngo: ConsentNgo = given; break;
+                case DestinationKinds.LabourAuthority: ConsentLabourAuthority = given; break;
+                case DestinationKinds.AntiTraffickingCouncil: ConsentAntiTraffickingCouncil = given; break;
+                case DestinationKinds.Police: ConsentPolice = given; break;
+                case DestinationKinds.ChildProtection: ConsentChildProtection = given; break;
+                case DestinationKinds.Buyer: ConsentBuyer = given; break;
+                default: throw new ArgumentException($"Unknown destination kind '{kind}'.", nameof(changes));
+            }
+        }
+    }
+}
+
+/// <summary>A message on a case: from the worker (through the receipt) or a case handler's reply. Encrypted.</summary>
+public sealed class GrievanceMessage : ITenantOwned
+{
+    public const string Worker = "worker";
+    public const string Handler = "handler";
+
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid GrievanceId { get; set; }
+
+    public required string Author { get; set; }
+
+    public required byte[] Ciphertext { get; set; }
+
+    public DateTimeOffset SentAt { get; set; }
+
+    public Guid? ApiKeyId { get; set; }
+}
+
+/// <summary>One read of a narrative (DNH-12): who and when, never what.</summary>
+public sealed class NarrativeAccess : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid GrievanceId { get; set; }
+
+    /// <summary>The case handler's key; null for a system read (escalation).</summary>
+    public Guid? ApiKeyId { get; set; }
+
+    public DateTimeOffset ReadAt { get; set; }
+}
+
+/// <summary>Per-tenant worker voice settings; absent means the defaults.</summary>
+public sealed class WorkerVoiceSettings : ITenantOwned
+{
+    public const int DefaultRetentionDays = 365;
+
+    public Guid TenantId { get; set; }
+
+    public int RetentionDays { get; set; } = DefaultRetentionDays;
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+internal sealed class GrievanceConfiguration : IEntityTypeConfiguration<Grievance>
+{
+    public void Configure(EntityTypeBuilder<Grievance> builder) => builder.ToTable("grievances");
+}
+
+internal sealed class GrievanceMessageConfiguration : IEntityTypeConfiguration<GrievanceMessage>
+{
+    public void Configure(EntityTypeBuilder<GrievanceMessage> builder) => builder.ToTable("grievance_messages");
+}
+
+internal sealed class NarrativeAccessConfiguration : IEntityTypeConfiguration<NarrativeAccess>
+{
+    public void Configure(EntityTypeBuilder<NarrativeAccess> builder) => builder.ToTable("narrative_access_log");
+}
+
+internal sealed class WorkerVoiceSettingsConfiguration : IEntityTypeConfiguration<WorkerVoiceSettings>
+{
+    public void Configure(EntityTypeBuilder<WorkerVoiceSettings> builder)
+    {
+        builder.ToTable("worker_voice_settings");
+        builder.HasKey(s => s.TenantId);
+    }
+}

@@ -1,0 +1,132 @@
+using Compliance.Api.Infrastructure.Http;
+using Compliance.Domain.Reference;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Compliance.Api.Features.WorkerVoice;
+
+/// <summary>
+/// The anonymous worker API (no authentication, no billing check: DNH-7). The receipt travels only in a body
+/// or the <c>X-Receipt</c> header (DNH-9). Each handler runs its own tenant transaction.
+/// </summary>
+public static class IntakeApi
+{
+    public const string ReceiptHeader = "X-Receipt";
+
+    public sealed record IntakeRequest(string? Language, string[]? Categories, string? Narrative, Dictionary<string, bool>? Consent) : IValidatable
+    {
+        public void Validate(Validator v)
+        {
+            v.OneOf("language", Language, Languages.Supported);
+            if (v.Check(Categories is { Length: > 0 }, "categories", "Tick at least one category."))
+            {
+                foreach (var code in Categories!.Where(c => !GrievanceCategories.IsValid(c)))
+                {
+                    v.Add("categories", $"Unknown category '{code}'. Must be one of: {string.Join(", ", GrievanceCategories.All)}.");
+                }
+            }
+
+            ValidateText(v, "narrative", Narrative);
+            ValidateConsent(v, Consent);
+        }
+    }
+
+    public sealed record ReceiptRequest(string? Receipt);
+
+    public sealed record MessageRequest(string? Receipt, string? Message) : IValidatable
+    {
+        public void Validate(Validator v) => ValidateText(v, "message", Message);
+    }
+
+    public sealed record ConsentRequest(string? Receipt, Dictionary<string, bool>? Consent) : IValidatable
+    {
+        public void Validate(Validator v)
+        {
+            if (v.Required("consent", (object?)Consent))
+            {
+                ValidateConsent(v, Consent);
+            }
+        }
+    }
+
+    internal static void ValidateText(Validator v, string field, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            v.Add(field, "Required.");
+        }
+        else
+        {
+            v.Check(text.Length <= WorkerIntake.MaxTextLength, field, $"At most {WorkerIntake.MaxTextLength} characters.");
+        }
+    }
+
+    private static void ValidateConsent(Validator v, Dictionary<string, bool>? consent)
+    {
+        foreach (var kind in consent?.Keys.Where(k => !DestinationKinds.IsValid(k)) ?? [])
+        {
+            v.Add("consent", $"Unknown destination kind '{kind}'. Must be one of: {string.Join(", ", DestinationKinds.All)}.");
+        }
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var intake = api.MapGroup("/intake").WithTags("Worker intake").AllowAnonymous();
+        intake.MapPost("/{intakeCode}/grievances", FileAsync)
+            .WithSummary("File an anonymous grievance from a site's poster code. Returns the receipt, shown once.");
+        intake.MapPost("/follow-up", FollowUpAsync)
+            .WithSummary("Read status and replies with the receipt (body or X-Receipt header).");
+        intake.MapPost("/follow-up/messages", AddMessageAsync)
+            .WithSummary("Add a message to the case with the receipt.");
+        intake.MapPost("/follow-up/consent", ChangeConsentAsync)
+            .WithSummary("Give or withdraw consent per destination kind with the receipt.");
+    }
+
+    private static async Task<Results<Created<FiledGrievance>, NotFound>> FileAsync(
+        string intakeCode, IntakeRequest request, WorkerIntake intake, CancellationToken ct)
+    {
+        if (await intake.ResolveIntakeCodeAsync(intakeCode, ct) is not { } site)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var filed = await intake.FileAsync(
+            site.TenantId,
+            site.SiteId,
+            new NewGrievance(request.Language!, request.Categories!, request.Narrative!, request.Consent ?? []),
+            ct);
+        return TypedResults.Created((string?)null, filed);
+    }
+
+    private static Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> FollowUpAsync(
+        HttpContext http, ReceiptRequest? request, WorkerIntake intake, CancellationToken ct) =>
+        WithCaseAsync(http, request?.Receipt, intake, _ => { }, ct);
+
+    private static Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> AddMessageAsync(
+        HttpContext http, MessageRequest request, WorkerIntake intake, CancellationToken ct) =>
+        WithCaseAsync(http, request.Receipt, intake, g => intake.AddMessage(g, GrievanceMessage.Worker, request.Message!, apiKeyId: null), ct);
+
+    private static Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> ChangeConsentAsync(
+        HttpContext http, ConsentRequest request, WorkerIntake intake, CancellationToken ct) =>
+        WithCaseAsync(http, request.Receipt, intake, g => g.SetConsent(request.Consent!), ct);
+
+    /// <summary>Resolves the receipt (rate-limited), applies <paramref name="change"/> and commits its changes.</summary>
+    private static async Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> WithCaseAsync(
+        HttpContext http, string? bodyReceipt, WorkerIntake intake,
+        Action<Grievance> change, CancellationToken ct)
+    {
+        var (check, opened) = await intake.OpenAsync(http, bodyReceipt ?? http.Request.Headers[ReceiptHeader].ToString(), ct);
+        if (opened is null)
+        {
+            return check == ReceiptCheck.TooManyAttempts
+                ? TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts. Try again later.")
+                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown receipt.");
+        }
+
+        await using var tx = opened.Transaction;
+        change(opened.Grievance);
+        await intake.SaveAsync(ct);
+        var view = await intake.ViewAsync(opened.Grievance, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(view);
+    }
+}

@@ -1,0 +1,35 @@
+using Compliance.Api.Features.ApiKeys;
+using Compliance.Api.Infrastructure.Auth;
+using Compliance.Api.Infrastructure.Database;
+using Compliance.Api.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Api.Features.WorkerVoice;
+
+/// <summary>
+/// <c>GET /api/v1/narrative-access-log</c> (DNH-12): who read which case's narrative and when, for owner,
+/// compliance and auditor keys. Never the content.
+/// </summary>
+public static class NarrativeAccessLogApi
+{
+    /// <param name="ApiKeyId">The reader's key; null for a system read (escalation).</param>
+    public sealed record AccessView(Guid Id, Guid GrievanceId, string CaseReference, Guid? ApiKeyId, string? ApiKeyName, DateTimeOffset ReadAt);
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapGet("/narrative-access-log", ListAsync).WithTags("Grievance statistics")
+            .RequireAuthorization(Policies.TenantReports).AddEndpointFilter<UnitOfWorkFilter>()
+            .WithSummary("Every read of a grievance narrative: who, when, which case. Never the content.");
+
+    private static async Task<Ok<Paged<AccessView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct)
+    {
+        var query =
+            from a in db.Set<NarrativeAccess>().AsNoTracking()
+            join g in db.Set<Grievance>().AsNoTracking() on a.GrievanceId equals g.Id
+            join k in db.Set<ApiKey>().AsNoTracking() on a.ApiKeyId equals k.Id into keys
+            from k in keys.DefaultIfEmpty()
+            orderby a.ReadAt descending, a.Id
+            select new AccessView(a.Id, a.GrievanceId, g.CaseReference, a.ApiKeyId, k == null ? null : k.Name, a.ReadAt);
+        return TypedResults.Ok(await query.ToPagedAsync(paging, v => v, ct));
+    }
+}

@@ -1,0 +1,246 @@
+using System.Security.Cryptography;
+using Compliance.Api.Features.Sites;
+using Compliance.Api.Infrastructure.Database;
+using Compliance.Domain.Reference;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Compliance.Api.Features.WorkerVoice;
+
+/// <summary>What a worker files: nothing that identifies them (DNH-1).</summary>
+public sealed record NewGrievance(string Language, IReadOnlyList<string> Categories, string Narrative, IReadOnlyDictionary<string, bool> Consent);
+
+/// <summary>The receipt (shown once) and the case reference.</summary>
+public sealed record FiledGrievance(string Receipt, string CaseReference);
+
+/// <summary>What the worker sees through the receipt. Dates only, never times.</summary>
+public sealed record WorkerCaseView(
+    string CaseReference,
+    string Language,
+    string Status,
+    string StatusLabel,
+    string NextStep,
+    DateOnly ReceivedOn,
+    IReadOnlyDictionary<string, bool> Consent,
+    IReadOnlyList<WorkerMessageView> Replies,
+    IReadOnlyList<WorkerMessageView> Messages);
+
+public sealed record WorkerMessageView(DateOnly SentOn, string Text);
+
+public enum ReceiptCheck
+{
+    Found,
+    Unknown,
+    TooManyAttempts,
+}
+
+/// <summary>A case opened by receipt, with its tenant transaction (commit it to keep changes).</summary>
+public sealed record OpenedCase(IDbContextTransaction Transaction, Grievance Grievance);
+
+/// <summary>
+/// The anonymous worker path, shared by the JSON API and the HTML pages. There is no authenticated tenant:
+/// the intake code (or the receipt) is resolved through a security-definer function, then the work runs in a
+/// transaction scoped to that tenant. Nothing about the request (address, headers, cookies) is read here.
+/// </summary>
+public sealed class WorkerIntake(
+    ComplianceDbContext db,
+    NpgsqlDataSource dataSource,
+    TestimonyCrypto crypto,
+    Receipts receipts,
+    WorkerLabels labels,
+    ReceiptGuessLimiter limiter,
+    TimeProvider clock)
+{
+    public const int MaxTextLength = 8000;
+
+    /// <summary>The tenant and site of a poster's intake code, or null.</summary>
+    public async Task<(Guid TenantId, Guid SiteId)?> ResolveIntakeCodeAsync(string intakeCode, CancellationToken ct)
+    {
+        if (!IntakeCodes.IsWellFormed(intakeCode))
+        {
+            return null;
+        }
+
+        await using var cmd = dataSource.CreateCommand("select tenant_id, site_id from app.resolve_intake_code(@c)");
+        cmd.Parameters.AddWithValue("c", intakeCode);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetGuid(1)) : null;
+    }
+
+    public async Task<FiledGrievance> FileAsync(Guid tenantId, Guid siteId, NewGrievance request, CancellationToken ct)
+    {
+        await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
+        var supplierId = await db.Set<Site>().Where(s => s.Id == siteId).Select(s => s.SupplierId).SingleAsync(ct);
+        var now = clock.GetUtcNow();
+        var categories = GrievanceCategories.All.Where(request.Categories.Contains).ToArray();
+        var critical = GrievanceCategories.AnyCritical(categories);
+        var receipt = Receipts.New();
+        var grievance = new Grievance
+        {
+            Id = Guid.CreateVersion7(),
+            SupplierId = supplierId,
+            SiteId = siteId,
+            CaseReference = CaseReferences.New(),
+            ReceiptHash = receipts.Hash(receipt),
+            Language = request.Language,
+            Categories = categories,
+            Indicators = [.. GrievanceCategories.IndicatorsFor(categories)],
+            Critical = critical,
+            Severity = critical ? Severities.Critical : null,
+            Status = GrievanceStatuses.Received,
+            ReceivedAt = now,
+            AcknowledgeBy = GrievanceClocks.AcknowledgeBy(now, critical),
+            FeedbackBy = GrievanceClocks.FeedbackBy(now, null),
+        };
+        grievance.SetConsent(request.Consent);
+        var (dataKey, wrapped) = crypto.NewDataKey(grievance.Id);
+        grievance.WrappedKey = wrapped;
+        grievance.NarrativeCiphertext = TestimonyCrypto.Seal(dataKey, request.Narrative, grievance.Id);
+        db.Add(grievance);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new FiledGrievance(Receipts.Grouped(receipt), grievance.CaseReference);
+    }
+
+    /// <summary>
+    /// Opens a tenant transaction for the grievance behind <paramref name="receipt"/>. Wrong receipts count
+    /// against the in-memory guess limit; once it is reached nothing is looked up until the window passes.
+    /// </summary>
+    public async Task<(ReceiptCheck Check, OpenedCase? Case)> OpenAsync(HttpContext http, string? receipt, CancellationToken ct)
+    {
+        if (limiter.IsBlocked(http))
+        {
+            return (ReceiptCheck.TooManyAttempts, null);
+        }
+
+        if (await FindAsync(receipt, ct) is not { } found)
+        {
+            limiter.RecordFailure(http);
+            return (ReceiptCheck.Unknown, null);
+        }
+
+        var tx = await db.BeginTenantTransactionAsync(found.TenantId, ct);
+        var grievance = await db.Set<Grievance>().SingleAsync(g => g.Id == found.GrievanceId, ct);
+        return (ReceiptCheck.Found, new OpenedCase(tx, grievance));
+    }
+
+    private async Task<(Guid TenantId, Guid GrievanceId)?> FindAsync(string? receipt, CancellationToken ct)
+    {
+        if (Receipts.Normalize(receipt) is not { } normalized)
+        {
+            return null;
+        }
+
+        await using var cmd = dataSource.CreateCommand("select tenant_id, grievance_id from app.resolve_receipt(@h)");
+        cmd.Parameters.AddWithValue("h", receipts.Hash(normalized));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetGuid(1)) : null;
+    }
+
+    public async Task<WorkerCaseView> ViewAsync(Grievance grievance, CancellationToken ct)
+    {
+        var texts = labels.For(grievance.Language);
+        var messages = await db.Set<GrievanceMessage>().AsNoTracking()
+            .Where(m => m.GrievanceId == grievance.Id).OrderBy(m => m.SentAt).ThenBy(m => m.Id).ToListAsync(ct);
+        var dataKey = grievance.WrappedKey is null ? null : crypto.Unwrap(grievance.WrappedKey, grievance.Id);
+        List<WorkerMessageView> View(string author) => dataKey is null
+            ? []
+            : [.. messages.Where(m => m.Author == author).Select(m => new WorkerMessageView(DateOnly.FromDateTime(m.SentAt.UtcDateTime), TestimonyCrypto.Open(dataKey, m.Ciphertext, m.Id)))];
+
+        return new WorkerCaseView(
+            grievance.CaseReference,
+            grievance.Language,
+            grievance.Status,
+            texts.Statuses[grievance.Status],
+            texts.NextSteps[grievance.Status],
+            DateOnly.FromDateTime(grievance.ReceivedAt.UtcDateTime),
+            grievance.Consent(),
+            View(GrievanceMessage.Handler),
+            View(GrievanceMessage.Worker));
+    }
+
+    public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
+
+    /// <summary>Adds an encrypted message to the case (author worker or handler). Never changes the status.</summary>
+    public GrievanceMessage AddMessage(Grievance grievance, string author, string text, Guid? apiKeyId)
+    {
+        if (grievance.WrappedKey is null)
+        {
+            // Testimony was deleted under retention: start a new data key rather than lose the message.
+            var (fresh, wrapped) = crypto.NewDataKey(grievance.Id);
+            grievance.WrappedKey = wrapped;
+            return Add(fresh);
+        }
+
+        return Add(crypto.Unwrap(grievance.WrappedKey, grievance.Id));
+
+        GrievanceMessage Add(byte[] dataKey)
+        {
+            var message = new GrievanceMessage
+            {
+                Id = Guid.CreateVersion7(),
+                GrievanceId = grievance.Id,
+                Author = author,
+                SentAt = clock.GetUtcNow(),
+                ApiKeyId = apiKeyId,
+                Ciphertext = [],
+            };
+            message.Ciphertext = TestimonyCrypto.Seal(dataKey, text, message.Id);
+            db.Add(message);
+            return message;
+        }
+    }
+}
+
+/// <summary>Case references: "WV-" and 8 random Crockford base32 characters. They say nothing about time or place.</summary>
+public static class CaseReferences
+{
+    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    public static string New()
+    {
+        Span<char> chars = stackalloc char[8];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+        }
+
+        return $"WV-{chars}";
+    }
+}
+
+public static class GrievanceStatuses
+{
+    public const string Received = "received";
+    public const string Acknowledged = "acknowledged";
+    public const string InProgress = "in-progress";
+    public const string Resolved = "resolved";
+    public const string Referred = "referred";
+    public const string Closed = "closed";
+
+    public static readonly IReadOnlyList<string> All = [Received, Acknowledged, InProgress, Resolved, Referred, Closed];
+
+    /// <summary>
+    /// Allowed moves. Only a case handler moves a case; nothing the worker does or does not do (withdrawal,
+    /// silence) closes one. A closed case stays closed; the worker can file again.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Moves = new(StringComparer.Ordinal)
+    {
+        [Received] = [Acknowledged],
+        [Acknowledged] = [InProgress, Resolved, Referred, Closed],
+        [InProgress] = [Resolved, Referred, Closed],
+        [Resolved] = [InProgress, Closed],
+        [Referred] = [InProgress, Closed],
+        [Closed] = [],
+    };
+
+    public static bool CanMove(string from, string to) => Moves.TryGetValue(from, out var next) && next.Contains(to);
+}
+
+public static class Severities
+{
+    public const string Critical = "critical";
+
+    public static readonly IReadOnlyList<string> All = ["low", "medium", "high", Critical];
+}

@@ -1,0 +1,196 @@
+using Compliance.Api.Infrastructure.Http;
+using Compliance.Api.Infrastructure.Templates;
+using Compliance.Domain.Reference;
+
+namespace Compliance.Api.Features.WorkerVoice;
+
+/// <summary>
+/// Server-rendered worker pages (DNH-10, DNH-11): no JavaScript, no cookies, no third-party assets, neutral
+/// title, <c>lang</c> set. The receipt travels only in POST bodies and is shown only on the receipt page and in
+/// hidden form fields (DNH-9).
+/// </summary>
+public static class WorkerPages
+{
+    public static void Map(WebApplication app)
+    {
+        var pages = app.MapGroup("/v").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        pages.MapGet("/follow-up", FollowUpForm);
+        pages.MapPost("/follow-up", FollowUpAsync);
+        pages.MapPost("/follow-up/messages", AddMessageAsync);
+        pages.MapPost("/follow-up/consent", ChangeConsentAsync);
+        pages.MapGet("/{intakeCode}", ChooseLanguageAsync);
+        pages.MapGet("/{intakeCode}/{lang}", IntakeFormAsync);
+        pages.MapPost("/{intakeCode}/{lang}", SubmitAsync);
+    }
+
+    private static IResult Html(TemplateStore templates, string lang, string body, int status = StatusCodes.Status200OK) =>
+        Results.Content(templates.Render("worker/_layout.sbn", new { Lang = lang, Body = body }), "text/html; charset=utf-8", statusCode: status);
+
+    private static IResult Page(TemplateStore templates, string lang, string name, object model, int status = StatusCodes.Status200OK) =>
+        Html(templates, lang, templates.Render($"worker/{lang}/{name}.sbn", model), status);
+
+    private static IResult NotFoundPage(TemplateStore templates) => Html(templates, "en", "<h1>Worker Voice</h1>", StatusCodes.Status404NotFound);
+
+    private static string FollowUpUrl(string lang) => $"/v/follow-up?lang={lang}";
+
+    private static string LanguageOf(HttpContext http) => http.Request.Query["lang"].ToString() is { } l && Languages.IsSupported(l) ? l : "en";
+
+    private static async Task<IResult> ChooseLanguageAsync(string intakeCode, WorkerIntake intake, TemplateStore templates, CancellationToken ct)
+    {
+        if (await intake.ResolveIntakeCodeAsync(intakeCode, ct) is null)
+        {
+            return NotFoundPage(templates);
+        }
+
+        var languages = Languages.Supported.Select(l => new { Code = l, NativeName = Languages.NativeNames[l], Url = $"/v/{intakeCode}/{l}" }).ToList();
+        return Html(templates, "en", templates.Render("worker/_choose-language.sbn", new { Languages = languages }));
+    }
+
+    private static async Task<IResult> IntakeFormAsync(string intakeCode, string lang, WorkerIntake intake, TemplateStore templates, WorkerLabels labels, CancellationToken ct)
+    {
+        if (!Languages.IsSupported(lang) || await intake.ResolveIntakeCodeAsync(intakeCode, ct) is null)
+        {
+            return NotFoundPage(templates);
+        }
+
+        return IntakeForm(templates, labels, intakeCode, lang, [], [], string.Empty, []);
+    }
+
+    private static IResult IntakeForm(
+        TemplateStore templates, WorkerLabels labels, string intakeCode, string lang,
+        IReadOnlyCollection<string> categories, IReadOnlyCollection<string> consent, string narrative, IReadOnlyList<string> errors, int status = StatusCodes.Status200OK)
+    {
+        var texts = labels.For(lang);
+        return Page(templates, lang, "intake", new
+        {
+            Lang = lang,
+            Action = $"/v/{intakeCode}/{lang}",
+            Categories = GrievanceCategories.All.Select(c => new { Code = c, Label = texts.Categories[c], Checked = categories.Contains(c) }).ToList(),
+            ConsentKinds = ConsentKinds(texts, consent),
+            Narrative = narrative,
+            Errors = errors,
+            FollowUpUrl = FollowUpUrl(lang),
+        }, status);
+    }
+
+    private static List<object> ConsentKinds(Labels texts, IReadOnlyCollection<string> given) =>
+        [.. DestinationKinds.All.Select(k => (object)new { Kind = k, Label = texts.Consent[k].Label, Help = texts.Consent[k].Help, Checked = given.Contains(k) })];
+
+    private static async Task<IResult> SubmitAsync(
+        string intakeCode, string lang, HttpContext http, WorkerIntake intake, TemplateStore templates, WorkerLabels labels, CancellationToken ct)
+    {
+        if (!Languages.IsSupported(lang) || await intake.ResolveIntakeCodeAsync(intakeCode, ct) is not { } site)
+        {
+            return NotFoundPage(templates);
+        }
+
+        var form = await http.Request.ReadFormAsync(ct);
+        var categories = form["categories"].Where(c => c is not null).Select(c => c!).ToArray();
+        var consentKinds = form["consent"].Where(c => c is not null).Select(c => c!).ToArray();
+        var narrative = form["narrative"].ToString();
+        var request = new IntakeApi.IntakeRequest(lang, categories, narrative, consentKinds.Where(DestinationKinds.IsValid).Distinct().ToDictionary(k => k, _ => true));
+        var validator = new Validator();
+        request.Validate(validator);
+        if (!validator.IsValid || consentKinds.Any(k => !DestinationKinds.IsValid(k)))
+        {
+            var texts = labels.For(lang);
+            var errors = new List<string>();
+            if (validator.Errors.ContainsKey("categories"))
+            {
+                errors.Add(texts.Errors["categories"]);
+            }
+
+            if (validator.Errors.ContainsKey("narrative"))
+            {
+                errors.Add(texts.Errors[narrative.Length > WorkerIntake.MaxTextLength ? "narrative_too_long" : "narrative"]);
+            }
+
+            return IntakeForm(templates, labels, intakeCode, lang, categories, consentKinds, narrative, errors, StatusCodes.Status400BadRequest);
+        }
+
+        var filed = await intake.FileAsync(site.TenantId, site.SiteId, new NewGrievance(lang, categories, narrative, request.Consent!), ct);
+        return Page(templates, lang, "receipt", new { filed.Receipt, filed.CaseReference, FollowUpUrl = FollowUpUrl(lang) });
+    }
+
+    private static IResult FollowUpForm(HttpContext http, TemplateStore templates) => ReceiptForm(templates, LanguageOf(http), []);
+
+    private static IResult ReceiptForm(TemplateStore templates, string lang, IReadOnlyList<string> errors, int status = StatusCodes.Status200OK) =>
+        Page(templates, lang, "follow-up", new { Action = FollowUpUrl(lang), Errors = errors }, status);
+
+    private static Task<IResult> FollowUpAsync(HttpContext http, WorkerIntake intake, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAsync(http, intake, templates, labels, (_, _) => null, ct);
+
+    private static Task<IResult> AddMessageAsync(HttpContext http, WorkerIntake intake, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAsync(http, intake, templates, labels, (g, form) =>
+        {
+            var message = form["message"].ToString();
+            var v = new Validator();
+            IntakeApi.ValidateText(v, "message", message);
+            if (!v.IsValid)
+            {
+                return labels.For(g.Language).Errors[message.Length > WorkerIntake.MaxTextLength ? "narrative_too_long" : "message"];
+            }
+
+            intake.AddMessage(g, GrievanceMessage.Worker, message, apiKeyId: null);
+            return null;
+        }, ct);
+
+    private static Task<IResult> ChangeConsentAsync(HttpContext http, WorkerIntake intake, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAsync(http, intake, templates, labels, (g, form) =>
+        {
+            var ticked = form["consent"].ToArray();
+            g.SetConsent(DestinationKinds.All.Select(k => KeyValuePair.Create(k, ticked.Contains(k))));
+            return null;
+        }, ct);
+
+    /// <summary>
+    /// Opens the case by the posted receipt, applies <paramref name="change"/> (which returns an error text or
+    /// null), commits only when there was no error, and renders the case in the worker's language.
+    /// </summary>
+    private static async Task<IResult> WithCaseAsync(
+        HttpContext http, WorkerIntake intake, TemplateStore templates, WorkerLabels labels,
+        Func<Grievance, IFormCollection, string?> change, CancellationToken ct)
+    {
+        var lang = LanguageOf(http);
+        var form = await http.Request.ReadFormAsync(ct);
+        var (check, opened) = await intake.OpenAsync(http, form["receipt"].ToString(), ct);
+        if (opened is null)
+        {
+            return check == ReceiptCheck.TooManyAttempts
+                ? ReceiptForm(templates, lang, [labels.For(lang).Errors["too_many_attempts"]], StatusCodes.Status429TooManyRequests)
+                : ReceiptForm(templates, lang, [labels.For(lang).Errors["receipt_not_found"]], StatusCodes.Status404NotFound);
+        }
+
+        await using var tx = opened.Transaction;
+        var g = opened.Grievance;
+        var error = change(g, form);
+        if (error is null)
+        {
+            await intake.SaveAsync(ct);
+        }
+
+        // Read inside the transaction: outside it no tenant is set and row-level security shows nothing.
+        var view = await intake.ViewAsync(g, ct);
+        if (error is null)
+        {
+            await tx.CommitAsync(ct);
+        }
+
+        var texts = labels.For(g.Language);
+        var receipt = Receipts.Grouped(Receipts.Normalize(form["receipt"].ToString())!);
+        return Page(templates, g.Language, "follow-up-result", new
+        {
+            view.CaseReference,
+            view.StatusLabel,
+            view.NextStep,
+            ReceivedOn = view.ReceivedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Replies = view.Replies.Select(r => new { SentOn = r.SentOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Text }).ToList(),
+            Messages = view.Messages.Select(m => new { SentOn = m.SentOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), m.Text }).ToList(),
+            Receipt = receipt,
+            MessageAction = $"/v/follow-up/messages?lang={g.Language}",
+            ConsentAction = $"/v/follow-up/consent?lang={g.Language}",
+            ConsentKinds = ConsentKinds(texts, [.. view.Consent.Where(kv => kv.Value).Select(kv => kv.Key)]),
+            Errors = error is null ? [] : new[] { error },
+        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Compliance.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
+using Npgsql;
+
+namespace Compliance.IntegrationTests.WorkerVoice;
+
+/// <summary>DNH-2: nothing on the worker path stores or logs a network identifier, in the database or any log.</summary>
+public class PrivacyTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
+{
+    private const string UserAgentCanary = "CanaryAgent-7f3e9/1.0";
+    private const string ForwardedCanary = "198.51.100.23";
+    private const string ForwardedTokenCanary = "canaryxff51a2";
+    private const string CookieCanary = "canarycookie93b1";
+    private const string ClientAddressCanary = "203.0.113.77";
+    private const string NarrativeCanary = "canarynarrative-e41c: the supervisor keeps our passports in his office";
+
+    private static readonly string[] Canaries = [UserAgentCanary, "CanaryAgent", ForwardedCanary, ForwardedTokenCanary, CookieCanary, ClientAddressCanary, "canarynarrative"];
+
+    private async Task<(int Status, string Body, HttpResponseMessage Response)> SendAsync(string method, string path, string? contentType = null, string? body = null, string? receiptHeader = null)
+    {
+        _ = factory.Server;
+        using var client = new HttpClient(factory.Server.CreateHandler(c => c.Connection.RemoteIpAddress = IPAddress.Parse(ClientAddressCanary)))
+        {
+            BaseAddress = factory.Server.BaseAddress,
+        };
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgentCanary);
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", $"{ForwardedCanary}, {ForwardedTokenCanary}");
+        request.Headers.TryAddWithoutValidation("X-Real-IP", ForwardedCanary);
+        request.Headers.TryAddWithoutValidation("Cookie", $"sid={CookieCanary}");
+        if (receiptHeader is not null)
+        {
+            request.Headers.Add("X-Receipt", receiptHeader);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, contentType!);
+        }
+
+        var response = await client.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response);
+    }
+
+    [Fact]
+    public async Task Dnh2_CanariesInHeadersAndClientAddress_AppearInNoTableAndNoLogLine()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var site = await tenant.CreateSiteAsync();
+        var json = JsonSerializer.Serialize(new { language = "en", categories = new[] { "documents-held" }, narrative = NarrativeCanary });
+
+        var filed = await SendAsync("POST", $"/api/v1/intake/{site.IntakeCode}/grievances", "application/json", json);
+        Assert.True(filed.Status == 201, $"{filed.Status}: {filed.Body}");
+        var receipt = JsonDocument.Parse(filed.Body).RootElement.GetProperty("receipt").GetString()!;
+        Assert.Equal(200, (await SendAsync("POST", "/api/v1/intake/follow-up", receiptHeader: receipt)).Status);
+        Assert.Equal(200, (await SendAsync("POST", "/api/v1/intake/follow-up/messages", "application/json", JsonSerializer.Serialize(new { receipt, message = "canarynarrative message" }))).Status);
+        Assert.Equal(200, (await SendAsync("POST", "/api/v1/intake/follow-up/consent", "application/json", JsonSerializer.Serialize(new { receipt, consent = new { ngo = true } }))).Status);
+        Assert.Equal(200, (await SendAsync("GET", $"/v/{site.IntakeCode}")).Status);
+        Assert.Equal(200, (await SendAsync("GET", $"/v/{site.IntakeCode}/en")).Status);
+        var form = $"language=en&categories=owe-money&narrative={Uri.EscapeDataString(NarrativeCanary)}&consent=ngo";
+        var page = await SendAsync("POST", $"/v/{site.IntakeCode}/en", "application/x-www-form-urlencoded", form);
+        Assert.Equal(200, page.Status);
+        Assert.False(page.Response.Headers.Contains("Set-Cookie"));
+        Assert.Equal(200, (await SendAsync("POST", "/v/follow-up?lang=en", "application/x-www-form-urlencoded", $"receipt={Uri.EscapeDataString(receipt)}")).Status);
+        Assert.Equal(404, (await SendAsync("POST", "/api/v1/intake/follow-up", receiptHeader: "1111 1111 1111 1111 1111")).Status);
+
+        var digits = receipt.Replace(" ", string.Empty, StringComparison.Ordinal);
+        string[] secrets = [.. Canaries, digits, receipt];
+        Assert.Empty(await FindInDatabaseAsync(secrets));
+        var leaks = factory.Logs.Lines.Where(l => secrets.Any(c => l.Contains(c, StringComparison.OrdinalIgnoreCase))).ToList();
+        Assert.Empty(leaks);
+        var codeLines = factory.Logs.Lines.Where(l => l.Contains(site.IntakeCode, StringComparison.Ordinal)).ToList();
+        Assert.True(codeLines.Count == 0, string.Join("\n", codeLines));
+        Assert.NotEmpty(factory.Logs.Lines);
+    }
+
+    /// <summary>Every column of every table in every non-system schema, cast to text and searched, as the owner.</summary>
+    private async Task<List<string>> FindInDatabaseAsync(string[] needles)
+    {
+        await using var connection = new NpgsqlConnection(factory.OwnerConnectionString);
+        await connection.OpenAsync();
+        var columns = new List<(string Schema, string Table, string Column)>();
+        await using (var cmd = new NpgsqlCommand(
+            """
+            select c.table_schema, c.table_name, c.column_name from information_schema.columns c
+            join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+            where c.table_schema not in ('pg_catalog', 'information_schema') and c.data_type <> 'bytea'
+            """, connection))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        Assert.Contains(columns, c => c is { Table: "grievances", Column: "case_reference" });
+        var found = new List<string>();
+        foreach (var (schema, table, column) in columns)
+        {
+            await using var cmd = new NpgsqlCommand($"select count(*) from \"{schema}\".\"{table}\" where \"{column}\"::text ilike any(@p)", connection);
+            cmd.Parameters.AddWithValue("p", needles.Select(n => $"%{n}%").ToArray());
+            if ((long)(await cmd.ExecuteScalarAsync())! > 0)
+            {
+                found.Add($"{schema}.{table}.{column}");
+            }
+        }
+
+        return found;
+    }
+}

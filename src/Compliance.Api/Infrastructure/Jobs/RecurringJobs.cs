@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Risk;
 using Hangfire;
 
 namespace Compliance.Api.Infrastructure.Jobs;
@@ -12,5 +13,6 @@ public static class RecurringJobs
 
         // Feature jobs are added here, one line each, e.g.:
         // jobs.AddOrUpdate<ClockJob>("grievance-clocks", j => j.RunAsync(CancellationToken.None), configuration["Jobs:ClockCron"] ?? Cron.Hourly());
+        jobs.AddOrUpdate<RiskAssessmentJob>("risk-assessment-nightly", j => j.EnqueueAllTenantsAsync(CancellationToken.None), configuration["Jobs:RiskAssessmentCron"] ?? Cron.Daily(2));
     }
 }

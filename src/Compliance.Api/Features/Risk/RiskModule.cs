@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
 namespace Compliance.Api.Features.Risk;
 
 /// <summary>Audits, the risk assessment job, escalation destinations and escalations (issue 5).</summary>
@@ -6,12 +10,37 @@ public static class RiskModule
     public static IServiceCollection AddRisk(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DestinationAddressGuard>();
+        services.AddSingleton<DossierRenderer>();
+        services.AddScoped<RiskAssessmentJob>();
+        services.AddScoped<EscalationDeliveryJob>();
+
+        // One attempt per Hangfire run, bounded by a timeout: retries belong to Hangfire so each one is recorded.
+        // Every connection goes through the address guard (no redirects, no private addresses after DNS changes).
+        services.AddHttpClient(EscalationDeliveryJob.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                ConnectCallback = sp.GetRequiredService<DestinationAddressGuard>().ConnectAsync,
+            })
+            .AddResilienceHandler("escalation-timeout", (builder, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<EscalationOptions>>().Value;
+                builder.AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds));
+            });
         return services;
     }
 
     public static WebApplication MapRisk(this WebApplication app, RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
+        AuditsApi.MapAudits(api);
+        CorrectiveActionsApi.MapCorrectiveActions(api);
+        RiskApi.MapRiskAssessments(api);
+        DestinationsApi.MapDestinations(api);
+        EscalationsApi.MapEscalations(api);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Risk;
 using Compliance.Api.Features.WorkerVoice;
 using Hangfire;
 
@@ -11,9 +12,8 @@ public static class RecurringJobs
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        // Feature jobs are added here, one line each, e.g.:
-        // jobs.AddOrUpdate<ClockJob>("grievance-clocks", j => j.RunAsync(CancellationToken.None), configuration["Jobs:ClockCron"] ?? Cron.Hourly());
         jobs.AddOrUpdate<GrievanceClockJob>("grievance-clocks", j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceClockCron"] ?? Cron.Hourly());
         jobs.AddOrUpdate<GrievanceRetentionJob>("grievance-retention", j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceRetentionCron"] ?? Cron.Daily());
+        jobs.AddOrUpdate<RiskAssessmentJob>("risk-assessment-nightly", j => j.EnqueueAllTenantsAsync(CancellationToken.None), configuration["Jobs:RiskAssessmentCron"] ?? Cron.Daily(2));
     }
 }

@@ -81,15 +81,16 @@ public static class BillingApi
         ILogger<StripeBilling> logger,
         CancellationToken ct)
     {
+        // Without Stripe nothing is purchasable; say that, rather than "plan must be one of: (nothing)".
+        if (!stripe.Configured)
+        {
+            return NotConfigured();
+        }
+
         var purchasable = options.Value.PurchasablePlans();
         if (!purchasable.Contains(request.Plan!))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["plan"] = [$"Must be one of: {string.Join(", ", purchasable)}."] });
-        }
-
-        if (!stripe.Configured)
-        {
-            return NotConfigured();
         }
 
         var tenantId = tenant.RequiredTenantId;

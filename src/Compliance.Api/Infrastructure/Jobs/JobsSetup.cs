@@ -34,7 +34,7 @@ public static class JobsSetup
             .UseActivator(new ScopedJobActivator(sp.GetRequiredService<IServiceScopeFactory>()))
             .UsePostgreSqlStorage(
                 o => o.UseNpgsqlConnection(connections.Owner),
-                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true }));
+                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(2) }));
         if (options.RunServer)
         {
             services.AddHangfireServer(o => o.WorkerCount = options.WorkerCount);

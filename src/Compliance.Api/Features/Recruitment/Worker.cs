@@ -54,6 +54,26 @@ public sealed class Worker : ITenantOwned
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>Applies a validated request; the supplier comes from the site, never from the caller.</summary>
+    /// <summary>A new worker from a validated request at <paramref name="site"/> (the JSON endpoint and the CSV import).</summary>
+    public static Worker Create(WorkerRequest request, Site site, DateTimeOffset now)
+    {
+        var worker = new Worker
+        {
+            Id = Guid.CreateVersion7(),
+            EmployeeRef = string.Empty,
+            Nationality = string.Empty,
+            Gender = string.Empty,
+            PreferredLanguage = string.Empty,
+            Channel = string.Empty,
+            RecruitedInCountry = string.Empty,
+            Status = string.Empty,
+            TenantId = site.TenantId,
+            CreatedAt = now,
+        };
+        worker.Apply(request, site, now);
+        return worker;
+    }
+
     public void Apply(WorkerRequest request, Site site, DateTimeOffset now)
     {
         var r = request.Recruitment!;

@@ -235,20 +235,7 @@ public static class WorkerImport
             return;
         }
 
-        var worker = new Worker
-        {
-            Id = Guid.CreateVersion7(),
-            EmployeeRef = string.Empty,
-            Nationality = string.Empty,
-            Gender = string.Empty,
-            PreferredLanguage = string.Empty,
-            Channel = string.Empty,
-            RecruitedInCountry = string.Empty,
-            Status = string.Empty,
-            TenantId = site.TenantId,
-            CreatedAt = now,
-        };
-        worker.Apply(request, site, now);
+        var worker = Worker.Create(request, site, now);
         workers.Add(worker);
         foreach (var fee in rowFees)
         {

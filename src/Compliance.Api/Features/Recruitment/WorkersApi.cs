@@ -67,19 +67,7 @@ public static class WorkersApi
         }
 
         var now = clock.GetUtcNow();
-        var worker = new Worker
-        {
-            Id = Guid.CreateVersion7(),
-            EmployeeRef = string.Empty,
-            Nationality = string.Empty,
-            Gender = string.Empty,
-            PreferredLanguage = string.Empty,
-            Channel = string.Empty,
-            RecruitedInCountry = string.Empty,
-            Status = string.Empty,
-            CreatedAt = now,
-        };
-        worker.Apply(request, site!, now);
+        var worker = Worker.Create(request, site!, now);
         db.Add(worker);
         await db.SaveChangesAsync(ct);
         var flags = await WorkerFlags.ForWorkersAsync(db, [worker.Id], now, ct);

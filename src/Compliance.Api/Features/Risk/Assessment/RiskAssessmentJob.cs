@@ -62,7 +62,7 @@ public sealed class RiskAssessmentJob(
         {
             await TenantSql.SetAsync(connection, tx, tenantId, null, ct);
             var sites = await SiteEvidenceGatherer.SitesAsync(connection, tx, ct);
-            var evidence = await SiteEvidenceGatherer.GatherAsync(connection, tx, sites, DateOnly.FromDateTime(assessedAt.UtcDateTime), ct);
+            var evidence = await SiteEvidenceGatherer.GatherAsync(connection, tx, sites, assessedAt, ct);
             var assessed = sites.Select(s => (Site: s, Id: Guid.CreateVersion7(), Result: RiskModel.Assess(evidence[s.Id]))).ToList();
 
             await InsertAssessmentsAsync(connection, tx, tenantId, period, assessedAt, assessed, ct);

@@ -19,6 +19,7 @@ public sealed class RiskAssessmentJob(
     NpgsqlDataSource dataSource,
     TimeProvider clock,
     DossierRenderer dossiers,
+    GrievanceEscalations grievanceEscalations,
     IBackgroundJobClient jobs,
     ILogger<RiskAssessmentJob> logger)
 {
@@ -68,6 +69,7 @@ public sealed class RiskAssessmentJob(
             await InsertAssessmentsAsync(connection, tx, tenantId, period, assessedAt, assessed, ct);
             var destinations = await ActiveDestinationsAsync(connection, tx, ct);
             await CreateEscalationsAsync(connection, tx, tenantId, period, assessedAt, assessed, destinations, ct);
+            await grievanceEscalations.CreateDueAsync(connection, tx, tenantId, period, assessedAt, ct);
             pending = await PendingEscalationsAsync(connection, tx, ct);
             await tx.CommitAsync(ct);
             if (logger.IsEnabled(LogLevel.Information))

@@ -71,8 +71,41 @@ public sealed class RescoreBenchmark : IBenchmark
             Console.WriteLine($"levels   : {string.Join(", ", levels)}");
         }
 
+        if (options.Text("explain") is not null)
+        {
+            await ExplainAsync(db, counts.TenantIds[0]);
+        }
+
         Console.WriteLine($"rescore  : {watch.Elapsed.TotalSeconds,7:F2} s  {sites / watch.Elapsed.TotalSeconds,10:N0} sites/s  (target < 30 s)");
         Console.WriteLine($"count(*) : {floor.Elapsed.TotalSeconds,7:F2} s  over {string.Join(", ", EvidenceTables)}");
         Console.WriteLine($"ratio    : {watch.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F1}x the floor (target <= 5x)");
+    }
+
+    /// <summary><c>--explain 1</c>: the plan of each evidence statement as the runtime role sees it (diagnostics).</summary>
+    private static async Task ExplainAsync(BenchDatabase db, Guid tenantId)
+    {
+        string[] statements =
+        [
+            SiteEvidenceGatherer.RecruitmentSql.Replace("@asOf", "now()", StringComparison.Ordinal),
+            "select g.site_id, i.indicator, count(*) from grievances g cross join lateral unnest(g.indicators) as i(indicator) group by 1, 2",
+        ];
+        await using var conn = new NpgsqlConnection(db.Runtime);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await Compliance.Api.Infrastructure.Database.TenantSql.SetAsync(conn, tx, tenantId, null, CancellationToken.None);
+        await using (var memory = new NpgsqlCommand("set local work_mem = '64MB'", conn, tx))
+        {
+            await memory.ExecuteNonQueryAsync();
+        }
+
+        foreach (var sql in statements)
+        {
+            await using var cmd = new NpgsqlCommand("explain (analyze, costs off) " + sql, conn, tx) { CommandTimeout = 600 };
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                Console.WriteLine(reader.GetString(0));
+            }
+        }
     }
 }

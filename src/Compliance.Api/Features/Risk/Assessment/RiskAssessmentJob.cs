@@ -62,6 +62,13 @@ public sealed class RiskAssessmentJob(
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             await TenantSql.SetAsync(connection, tx, tenantId, null, ct);
+
+            // The evidence statements group every worker of the tenant by site; keep those sorts in memory.
+            await using (var memory = new NpgsqlCommand("set local work_mem = '64MB'", connection, tx))
+            {
+                await memory.ExecuteNonQueryAsync(ct);
+            }
+
             var sites = await SiteEvidenceGatherer.SitesAsync(connection, tx, ct);
             var evidence = await SiteEvidenceGatherer.GatherAsync(connection, tx, sites, assessedAt, ct);
             var assessed = sites.Select(s => (Site: s, Id: Guid.CreateVersion7(), Result: RiskModel.Assess(evidence[s.Id]))).ToList();

@@ -48,6 +48,30 @@ public static class SiteEvidenceGatherer
         return sites;
     }
 
+    /// <summary>The recruitment source statement (public for the rescore benchmark's plan diagnostics).</summary>
+    public const string RecruitmentSql = """
+        select site_id,
+               count(*) filter (where a)::int,
+               count(*) filter (where a and paid_recruitment_fees)::int,
+               count(*) filter (where a and fees_financed_by_loan)::int,
+               count(*) filter (where a and outstanding_remediation)::int,
+               count(*) filter (where a and declaration_contradicted)::int,
+               count(*) filter (where a and contract_substituted)::int,
+               count(*) filter (where a and contract_language_mismatch)::int,
+               count(*) filter (where a and passport_held_by_other)::int,
+               count(*) filter (where a and passport_access_overdue)::int,
+               count(*) filter (where a and passport_return_refused)::int,
+               count(*) filter (where under_age_at_hire)::int,
+               count(*) filter (where under_age_now)::int,
+               count(*) filter (where work_permit_expired)::int,
+               count(*) filter (where a and agency_unlicensed_or_blacklisted)::int,
+               count(*) filter (where a and sub_agent_used)::int,
+               count(*) filter (where a and signed_zero_fee_declaration)::int,
+               count(*) filter (where a and passport_safekeeping_with_consent)::int
+        from (select f.*, f.status = 'active' as a from app.worker_flags(@asOf) f) flags
+        group by site_id
+        """;
+
     /// <summary>Evidence for every site in <paramref name="sites"/> as of <paramref name="asOf"/> (the run's time).</summary>
     public static async Task<IReadOnlyDictionary<Guid, SiteEvidence>> GatherAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AssessedSite> sites, DateTimeOffset asOf, CancellationToken ct)
@@ -68,29 +92,7 @@ public static class SiteEvidenceGatherer
     private static async Task AddRecruitmentEvidenceAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<Guid, SiteEvidence> evidence, DateTimeOffset asOf, CancellationToken ct)
     {
-        const string sql = """
-            select site_id,
-                   count(*) filter (where a)::int,
-                   count(*) filter (where a and paid_recruitment_fees)::int,
-                   count(*) filter (where a and fees_financed_by_loan)::int,
-                   count(*) filter (where a and outstanding_remediation)::int,
-                   count(*) filter (where a and declaration_contradicted)::int,
-                   count(*) filter (where a and contract_substituted)::int,
-                   count(*) filter (where a and contract_language_mismatch)::int,
-                   count(*) filter (where a and passport_held_by_other)::int,
-                   count(*) filter (where a and passport_access_overdue)::int,
-                   count(*) filter (where a and passport_return_refused)::int,
-                   count(*) filter (where under_age_at_hire)::int,
-                   count(*) filter (where under_age_now)::int,
-                   count(*) filter (where work_permit_expired)::int,
-                   count(*) filter (where a and agency_unlicensed_or_blacklisted)::int,
-                   count(*) filter (where a and sub_agent_used)::int,
-                   count(*) filter (where a and signed_zero_fee_declaration)::int,
-                   count(*) filter (where a and passport_safekeeping_with_consent)::int
-            from (select f.*, f.status = 'active' as a from app.worker_flags(@asOf) f) flags
-            group by site_id
-            """;
-        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        await using var cmd = new NpgsqlCommand(RecruitmentSql, connection, transaction);
         cmd.Parameters.AddWithValue("asOf", asOf);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

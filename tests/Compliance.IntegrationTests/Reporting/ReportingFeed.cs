@@ -108,7 +108,10 @@ public static class ReportingFeed
         return new SeededTenant(tenant, first, second);
     }
 
-    /// <summary>One row in each recruitment, audit, risk and worker-voice set at <paramref name="siteId"/>.</summary>
+    /// <summary>
+    /// One row in each recruitment, audit, risk and worker-voice set at <paramref name="siteId"/>; five grievances in
+    /// October 2026 (a complete month on the test clock) so the site-month passes the k = 5 suppression.
+    /// </summary>
     private static async Task SeedEvidenceAsync(this TestTenant tenant, Guid siteId, Guid supplierId, Guid agencyId)
     {
         var workerId = await tenant.CreateWorkerAsync(siteId, w => w["recruitment"] = RecruitmentData.WorkerBody(siteId, agencyId)["recruitment"]!.DeepClone());
@@ -137,12 +140,13 @@ public static class ReportingFeed
               returning id),
             g as (
               insert into grievances (id, tenant_id, site_id, supplier_id, case_reference, receipt_hash, language, categories, indicators, critical, status,
-                                      received_at, acknowledge_by, feedback_by)
-              values (gen_random_uuid(), @t, @site, @s, 'SEED-' || @site, decode(md5(@site::text), 'hex'), 'en', '{wages}', '{FL05}', false, 'received',
-                      '2026-10-01', '2026-10-08', '2026-10-31')
+                                      received_at, acknowledge_by, acknowledged_at, feedback_by)
+              select gen_random_uuid(), @t, @site, @s, 'SEED-' || @site || '-' || i, decode(md5(@site::text || i), 'hex'), 'en', '{wages}', '{FL05}', false,
+                     'acknowledged', '2026-10-01', '2026-10-08', '2026-10-02', '2026-10-31'
+              from generate_series(1, 5) i
               returning id),
             n as (
-              insert into narrative_access_log (id, tenant_id, grievance_id, api_key_id, read_at) select gen_random_uuid(), @t, g.id, null, '2026-10-02' from g
+              insert into narrative_access_log (id, tenant_id, grievance_id, api_key_id, read_at) select gen_random_uuid(), @t, g.id, null, '2026-10-02' from g limit 1
               returning id)
             select (select count(*) from e)::int + (select count(*) from n)::int
             """,

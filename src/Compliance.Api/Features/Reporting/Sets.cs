@@ -26,6 +26,7 @@ public static class ReportingSets
         .Set<RiskAssessmentRow>("RiskAssessments")
         .Set<EscalationRow>("Escalations")
         .Set<NarrativeAccessLogRow>("NarrativeAccessLog", tenantReportsOnly: true)
+        .Set<GrievanceStatisticsRow>("GrievanceStatistics", tenantReportsOnly: true)
         .Build();
 }
 

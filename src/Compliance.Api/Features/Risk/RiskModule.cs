@@ -13,6 +13,7 @@ public static class RiskModule
         services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DestinationAddressGuard>();
         services.AddSingleton<DossierRenderer>();
+        services.AddScoped<GrievanceEscalations>();
         services.AddScoped<RiskAssessmentJob>();
         services.AddScoped<EscalationDeliveryJob>();
 

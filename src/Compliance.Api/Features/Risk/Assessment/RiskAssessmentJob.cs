@@ -19,6 +19,7 @@ public sealed class RiskAssessmentJob(
     NpgsqlDataSource dataSource,
     TimeProvider clock,
     DossierRenderer dossiers,
+    GrievanceEscalations grievanceEscalations,
     IBackgroundJobClient jobs,
     ILogger<RiskAssessmentJob> logger)
 {
@@ -62,12 +63,13 @@ public sealed class RiskAssessmentJob(
         {
             await TenantSql.SetAsync(connection, tx, tenantId, null, ct);
             var sites = await SiteEvidenceGatherer.SitesAsync(connection, tx, ct);
-            var evidence = await SiteEvidenceGatherer.GatherAsync(connection, tx, sites, DateOnly.FromDateTime(assessedAt.UtcDateTime), ct);
+            var evidence = await SiteEvidenceGatherer.GatherAsync(connection, tx, sites, assessedAt, ct);
             var assessed = sites.Select(s => (Site: s, Id: Guid.CreateVersion7(), Result: RiskModel.Assess(evidence[s.Id]))).ToList();
 
             await InsertAssessmentsAsync(connection, tx, tenantId, period, assessedAt, assessed, ct);
             var destinations = await ActiveDestinationsAsync(connection, tx, ct);
             await CreateEscalationsAsync(connection, tx, tenantId, period, assessedAt, assessed, destinations, ct);
+            await grievanceEscalations.CreateDueAsync(connection, tx, tenantId, period, assessedAt, ct);
             pending = await PendingEscalationsAsync(connection, tx, ct);
             await tx.CommitAsync(ct);
             if (logger.IsEnabled(LogLevel.Information))

@@ -12,17 +12,20 @@ public sealed record AssessedSite(Guid Id, Guid SupplierId, string Name, string 
 /// scoped to the tenant (<c>TenantSql.SetAsync</c>), so RLS bounds every query.
 /// </summary>
 /// <remarks>
-/// Sources gathered today: <see cref="AuditSource"/>. Two more are one method each once their tables exist:
-/// recruitment (aggregate <c>app.worker_flags(@asOf)</c> per site into the employer-side counts and
-/// <c>ActiveWorkers</c>) and grievances (grievances by indicator over the last 90 days, open critical ones).
-/// Until then those inputs are zero and <see cref="Sources"/> says so on every assessment.
+/// Sources: recruitment (<c>app.worker_flags(@asOf)</c> aggregated per site), grievances (per indicator over the
+/// last 90 days, open critical ones) and audits (open findings, overdue corrective actions).
 /// </remarks>
 public static class SiteEvidenceGatherer
 {
+    public const string RecruitmentSource = "recruitment";
+    public const string GrievanceSource = "grievance";
     public const string AuditSource = "audit";
 
     /// <summary>The sources this build gathers; stamped on every assessment and dossier.</summary>
-    public static readonly IReadOnlyList<string> Sources = [AuditSource];
+    public static readonly IReadOnlyList<string> Sources = [RecruitmentSource, GrievanceSource, AuditSource];
+
+    /// <summary>Window of the grievance counts.</summary>
+    public const int GrievanceWindowDays = 90;
 
     /// <summary>How far back an audit with zero findings still counts as "recent" (discrepancy signal only).</summary>
     public const int RecentAuditDays = 365;
@@ -45,13 +48,134 @@ public static class SiteEvidenceGatherer
         return sites;
     }
 
-    /// <summary>Evidence for every site in <paramref name="sites"/> as of <paramref name="today"/> (UTC day of the run).</summary>
+    /// <summary>Evidence for every site in <paramref name="sites"/> as of <paramref name="asOf"/> (the run's time).</summary>
     public static async Task<IReadOnlyDictionary<Guid, SiteEvidence>> GatherAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AssessedSite> sites, DateOnly today, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AssessedSite> sites, DateTimeOffset asOf, CancellationToken ct)
     {
         var evidence = sites.ToDictionary(s => s.Id, _ => new SiteEvidence());
-        await AddAuditEvidenceAsync(connection, transaction, evidence, today, ct);
+        await AddRecruitmentEvidenceAsync(connection, transaction, evidence, asOf, ct);
+        await AddGrievanceEvidenceAsync(connection, transaction, evidence, asOf, ct);
+        await AddAuditEvidenceAsync(connection, transaction, evidence, DateOnly.FromDateTime(asOf.UtcDateTime), ct);
         return evidence;
+    }
+
+    /// <summary>
+    /// Recruitment source, one statement: <c>app.worker_flags(@asOf)</c> (the flags the API shows, defined once in
+    /// SQL) counted per site over the active workforce. Under-age-at-hire also counts workers who have left: a
+    /// child hired is evidence whether or not they are still there. Declarations and consent are counted as facts
+    /// and never clear a flag.
+    /// </summary>
+    private static async Task AddRecruitmentEvidenceAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<Guid, SiteEvidence> evidence, DateTimeOffset asOf, CancellationToken ct)
+    {
+        const string sql = """
+            select site_id,
+                   count(*) filter (where a)::int,
+                   count(*) filter (where a and paid_recruitment_fees)::int,
+                   count(*) filter (where a and fees_financed_by_loan)::int,
+                   count(*) filter (where a and outstanding_remediation)::int,
+                   count(*) filter (where a and declaration_contradicted)::int,
+                   count(*) filter (where a and contract_substituted)::int,
+                   count(*) filter (where a and contract_language_mismatch)::int,
+                   count(*) filter (where a and passport_held_by_other)::int,
+                   count(*) filter (where a and passport_access_overdue)::int,
+                   count(*) filter (where a and passport_return_refused)::int,
+                   count(*) filter (where under_age_at_hire)::int,
+                   count(*) filter (where under_age_now)::int,
+                   count(*) filter (where work_permit_expired)::int,
+                   count(*) filter (where a and agency_unlicensed_or_blacklisted)::int,
+                   count(*) filter (where a and sub_agent_used)::int,
+                   count(*) filter (where a and signed_zero_fee_declaration)::int,
+                   count(*) filter (where a and passport_safekeeping_with_consent)::int
+            from (select f.*, f.status = 'active' as a from app.worker_flags(@asOf) f) flags
+            group by site_id
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        cmd.Parameters.AddWithValue("asOf", asOf);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (!evidence.TryGetValue(reader.GetGuid(0), out var site))
+            {
+                continue;
+            }
+
+            evidence[reader.GetGuid(0)] = site with
+            {
+                ActiveWorkers = reader.GetInt32(1),
+                PaidRecruitmentFees = reader.GetInt32(2),
+                FeesFinancedByLoan = reader.GetInt32(3),
+                OutstandingRemediation = reader.GetInt32(4),
+                DeclarationContradicted = reader.GetInt32(5),
+                ContractSubstituted = reader.GetInt32(6),
+                ContractLanguageMismatch = reader.GetInt32(7),
+                PassportHeldByOther = reader.GetInt32(8),
+                PassportAccessOverdue = reader.GetInt32(9),
+                PassportReturnRefused = reader.GetInt32(10),
+                UnderAgeAtHire = reader.GetInt32(11),
+                UnderAgeNow = reader.GetInt32(12),
+                WorkPermitExpired = reader.GetInt32(13),
+                AgencyUnlicensedOrBlacklisted = reader.GetInt32(14),
+                SubAgentUsed = reader.GetInt32(15),
+                SignedZeroFeeDeclarations = reader.GetInt32(16),
+                PassportSafekeepingWithConsent = reader.GetInt32(17),
+            };
+        }
+    }
+
+    /// <summary>
+    /// Grievance source, one statement: grievances received in the last 90 days per site and indicator (one
+    /// grievance counts once for each of its indicators), and critical grievances not yet resolved or closed per
+    /// indicator, whenever received. Status, silence and consent never remove a grievance from the counts.
+    /// </summary>
+    private static async Task AddGrievanceEvidenceAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<Guid, SiteEvidence> evidence, DateTimeOffset asOf, CancellationToken ct)
+    {
+        const string sql = """
+            select g.site_id, i.indicator,
+                   count(*) filter (where g.received_at > @since and g.received_at <= @asOf)::int,
+                   count(*) filter (where g.critical and g.status not in ('resolved', 'closed') and g.received_at <= @asOf)::int
+            from grievances g cross join lateral unnest(g.indicators) as i(indicator)
+            where g.received_at > @since or (g.critical and g.status not in ('resolved', 'closed'))
+            group by g.site_id, i.indicator
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        cmd.Parameters.AddWithValue("asOf", asOf);
+        cmd.Parameters.AddWithValue("since", asOf.AddDays(-GrievanceWindowDays));
+        var recent = new Dictionary<Guid, Dictionary<string, int>>();
+        var critical = new Dictionary<Guid, Dictionary<string, int>>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var siteId = reader.GetGuid(0);
+                if (!evidence.ContainsKey(siteId))
+                {
+                    continue;
+                }
+
+                Put(recent, siteId, reader.GetString(1), reader.GetInt32(2));
+                Put(critical, siteId, reader.GetString(1), reader.GetInt32(3));
+            }
+        }
+
+        foreach (var siteId in recent.Keys)
+        {
+            evidence[siteId] = evidence[siteId] with { GrievancesLast90Days = recent[siteId], OpenCriticalGrievances = critical[siteId] };
+        }
+    }
+
+    private static void Put(Dictionary<Guid, Dictionary<string, int>> target, Guid siteId, string indicator, int count)
+    {
+        if (!target.TryGetValue(siteId, out var byIndicator))
+        {
+            target[siteId] = byIndicator = new Dictionary<string, int>(StringComparer.Ordinal);
+        }
+
+        if (count > 0)
+        {
+            byIndicator[indicator] = count;
+        }
     }
 
     /// <summary>

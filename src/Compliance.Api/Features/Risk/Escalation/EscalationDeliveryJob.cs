@@ -24,6 +24,7 @@ public sealed class EscalationDeliveryJob(
     IHttpClientFactory httpClients,
     TimeProvider clock,
     IOptions<EscalationOptions> options,
+    GrievanceEscalations grievanceEscalations,
     ILogger<EscalationDeliveryJob> logger)
 {
     public const string HttpClientName = "escalation";
@@ -41,7 +42,7 @@ public sealed class EscalationDeliveryJob(
         Target? target;
         await using (var select = new NpgsqlCommand(
             """
-            select e.status, e.body, e.attempt_count, d.url, d.signing_secret
+            select e.status, e.body, e.attempt_count, d.url, d.signing_secret, e.grievance_id, e.destination_id
             from escalations e join escalation_destinations d on d.tenant_id = e.tenant_id and d.id = e.destination_id
             where e.id = @id
             for update of e skip locked
@@ -52,7 +53,7 @@ public sealed class EscalationDeliveryJob(
             select.Parameters.AddWithValue("id", escalationId);
             await using var reader = await select.ExecuteReaderAsync(ct);
             target = await reader.ReadAsync(ct)
-                ? new Target(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4))
+                ? new Target(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetGuid(6))
                 : null;
         }
 
@@ -69,6 +70,15 @@ public sealed class EscalationDeliveryJob(
 
         var attempt = target.AttemptCount + 1;
         var attemptedAt = clock.GetUtcNow();
+
+        // A grievance dossier is rendered again at each attempt so testimony follows the worker's consent as it is
+        // now (DNH-5); the stored body never holds testimony. The Idempotency-Key stays the escalation id.
+        if (target.GrievanceId is { } grievanceId
+            && await grievanceEscalations.RenderForDeliveryAsync(connection, tx, tenantId, escalationId, grievanceId, target.DestinationId, attemptedAt, ct) is { } fresh)
+        {
+            target = target with { Body = fresh };
+        }
+
         var (statusCode, error, elapsed) = await SendAsync(target, escalationId, attemptedAt, ct);
         var delivered = statusCode is >= 200 and < 300;
         var status = delivered ? EscalationStatus.Delivered : attempt >= options.Value.MaxAttempts ? EscalationStatus.Failed : EscalationStatus.Pending;
@@ -142,5 +152,5 @@ public sealed class EscalationDeliveryJob(
         }
     }
 
-    private sealed record Target(string Status, string Body, int AttemptCount, string Url, string Secret);
+    private sealed record Target(string Status, string Body, int AttemptCount, string Url, string Secret, Guid? GrievanceId, Guid DestinationId);
 }

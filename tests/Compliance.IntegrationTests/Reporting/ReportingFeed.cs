@@ -1,6 +1,10 @@
+using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Compliance.Api.Features.Reporting;
 using Compliance.IntegrationTests.Infrastructure;
+using Compliance.IntegrationTests.Recruitment;
+using Compliance.IntegrationTests.Risk;
 
 namespace Compliance.IntegrationTests.Reporting;
 
@@ -93,13 +97,60 @@ public static class ReportingFeed
     {
         var first = await tenant.CreateSupplierAsync();
         var second = await tenant.CreateSupplierAsync();
+        var agencyId = await tenant.CreateAgencyAsync();
         foreach (var supplier in new[] { first, second })
         {
-            await tenant.CreateSiteAsync(supplier);
+            var (siteId, _, _) = await tenant.CreateSiteAsync(supplier);
             await tenant.CreateSiteAsync(supplier, sector: "garment");
+            await tenant.SeedEvidenceAsync(siteId, supplier, agencyId);
         }
 
         return new SeededTenant(tenant, first, second);
+    }
+
+    /// <summary>
+    /// One row in each recruitment, audit, risk and worker-voice set at <paramref name="siteId"/>; five grievances in
+    /// October 2026 (a complete month on the test clock) so the site-month passes the k = 5 suppression.
+    /// </summary>
+    private static async Task SeedEvidenceAsync(this TestTenant tenant, Guid siteId, Guid supplierId, Guid agencyId)
+    {
+        var workerId = await tenant.CreateWorkerAsync(siteId, w => w["recruitment"] = RecruitmentData.WorkerBody(siteId, agencyId)["recruitment"]!.DeepClone());
+        await tenant.PostAsync(workerId, "fees", RecruitmentData.FeeBody());
+        await tenant.PostAsync(workerId, "reimbursements", new JsonObject { ["amount"] = 500, ["currency"] = "MYR", ["paidOn"] = "2026-10-01", ["reference"] = "TRX-1" });
+        await tenant.PostAsync(workerId, "declarations", RecruitmentData.DeclarationBody());
+        await tenant.PostAsync(workerId, "contracts", RecruitmentData.ContractBody());
+        await tenant.PostAsync(workerId, "passport-custody", new JsonObject { ["holder"] = "agency", ["since"] = "2026-09-01" });
+        await tenant.PostAsync(workerId, "passport-access-requests", new JsonObject { ["requestedAt"] = "2026-10-01T08:00:00Z" });
+        var auditId = await tenant.RecordAuditAsync(siteId);
+        var findingId = await tenant.RecordFindingAsync(auditId, "FL05", "high");
+        await Http.IdAsync(await tenant.Owner.PostAsJsonAsync($"/api/v1/findings/{findingId}/corrective-actions", new { description = "Repay the fees", dueOn = "2026-10-15" }));
+        await tenant.Factory.ScalarAsync<int>(
+            """
+            with a as (
+              insert into risk_assessments (id, tenant_id, site_id, supplier_id, period, score, level, model_version, points_total, floor, evidence, discrepancies, sources, assessed_at)
+              values (gen_random_uuid(), @t, @site, @s, '2026-10', 70, 'high', 'seed', 70, 'none', '[]', '[]', '[]', '2026-10-31')
+              returning id),
+            d as (
+              insert into escalation_destinations (id, tenant_id, name, kind, jurisdiction, url, signing_secret, minimum_level, active, created_at, updated_at)
+              values (gen_random_uuid(), @t, 'NGO ' || @site, 'ngo', 'MY', 'https://ngo.example/hook', 'secret-not-in-feed', 'high', true, '2026-10-01', '2026-10-01')
+              returning id),
+            e as (
+              insert into escalations (id, tenant_id, subject_kind, site_id, supplier_id, destination_id, assessment_id, period, level, model_version, body, status, created_at)
+              select gen_random_uuid(), @t, 'site', @site, @s, d.id, a.id, '2026-10', 'high', 'seed', '{}', 'pending', '2026-10-31' from a, d
+              returning id),
+            g as (
+              insert into grievances (id, tenant_id, site_id, supplier_id, case_reference, receipt_hash, language, categories, indicators, critical, status,
+                                      received_at, acknowledge_by, acknowledged_at, feedback_by)
+              select gen_random_uuid(), @t, @site, @s, 'SEED-' || @site || '-' || i, decode(md5(@site::text || i), 'hex'), 'en', '{wages}', '{FL05}', false,
+                     'acknowledged', '2026-10-01', '2026-10-08', '2026-10-02', '2026-10-31'
+              from generate_series(1, 5) i
+              returning id),
+            n as (
+              insert into narrative_access_log (id, tenant_id, grievance_id, api_key_id, read_at) select gen_random_uuid(), @t, g.id, null, '2026-10-02' from g limit 1
+              returning id)
+            select (select count(*) from e)::int + (select count(*) from n)::int
+            """,
+            ("t", tenant.TenantId), ("site", siteId), ("s", supplierId));
     }
 }
 

@@ -20,7 +20,7 @@ public abstract class ReportingController<T>(ComplianceDbContext db) : ODataCont
     protected ComplianceDbContext Db { get; } = db;
 
     [ReportingQuery]
-    public IQueryable<T> Get() => Rows();
+    public IQueryable<T> Get() => NavigationPruning.Prune(Rows(), NavigationPruning.ExpandedNames(Request.Query["$expand"].FirstOrDefault()));
 
     /// <summary>The set's rows; override to project an entity into a row type carrying navigations for <c>$expand</c>.</summary>
     protected virtual IQueryable<T> Rows() => Db.Set<T>().AsNoTracking();

@@ -8,7 +8,8 @@ namespace Compliance.Api.Features.Reporting;
 
 /// <summary>One entity set of the feed: its name, CLR element type and the only <c>$expand</c> paths it allows.</summary>
 /// <param name="ExpandPaths">Navigation paths such as <c>Supplier</c> or <c>Worker/Site</c>; each prefix of a path is allowed too.</param>
-public sealed record ReportingSet(string Name, Type ClrType, IReadOnlyList<string> ExpandPaths)
+/// <param name="TenantReportsOnly">Readable by owner, compliance and auditor keys only (as the REST worker-voice reports); supplier keys get 403.</param>
+public sealed record ReportingSet(string Name, Type ClrType, IReadOnlyList<string> ExpandPaths, bool TenantReportsOnly = false)
 {
     /// <summary>The property narrowing rows to a supplier for supplier keys (from <see cref="SupplierScopedAttribute"/>), if any.</summary>
     public string? SupplierProperty => ClrType.GetCustomAttribute<SupplierScopedAttribute>()?.Property;
@@ -42,7 +43,8 @@ public sealed class ReportingModelBuilder
     /// <param name="name">The entity set name (plural, as in the URL).</param>
     /// <param name="typeName">The EDM type name; defaults to the CLR name without a <c>Row</c> suffix.</param>
     /// <param name="expand">The allow-listed <c>$expand</c> paths, at most <see cref="ReportingLimits.MaxExpansionDepth"/> deep.</param>
-    public ReportingModelBuilder Set<T>(string name, string[]? expand = null, string? typeName = null)
+    /// <param name="tenantReportsOnly">The set's controller carries <c>[Authorize(Policy = Policies.TenantReports)]</c>.</param>
+    public ReportingModelBuilder Set<T>(string name, string[]? expand = null, string? typeName = null, bool tenantReportsOnly = false)
         where T : class
     {
         var set = _builder.EntitySet<T>(name);
@@ -62,7 +64,7 @@ public sealed class ReportingModelBuilder
             }
         }
 
-        _sets.Add(new ReportingSet(name, typeof(T), expand ?? []));
+        _sets.Add(new ReportingSet(name, typeof(T), expand ?? [], tenantReportsOnly));
         return this;
     }
 

@@ -12,6 +12,21 @@ public static class ReportingSets
     public static ReportingModel Build() => new ReportingModelBuilder()
         .Set<Supplier>("Suppliers")
         .Set<SiteRow>("Sites", expand: ["Supplier"])
+        .Set<Recruitment.Agency>("Agencies")
+        .Set<WorkerRow>("Workers", expand: ["Site", "Agency", "Fees"])
+        .Set<FeeRow>("Fees", expand: ["Worker"])
+        .Set<ReimbursementRow>("Reimbursements", expand: ["Worker"])
+        .Set<DeclarationRow>("Declarations", expand: ["Worker"])
+        .Set<ContractRow>("Contracts", expand: ["Worker"])
+        .Set<PassportCustodyRow>("PassportCustody", expand: ["Worker"])
+        .Set<PassportAccessRequestRow>("PassportAccessRequests", expand: ["Worker"])
+        .Set<Risk.Audit>("Audits")
+        .Set<FindingRow>("Findings", expand: ["Audit", "CorrectiveActions"])
+        .Set<CorrectiveActionRow>("CorrectiveActions", expand: ["Finding", "Finding/Audit"])
+        .Set<RiskAssessmentRow>("RiskAssessments")
+        .Set<EscalationRow>("Escalations")
+        .Set<NarrativeAccessLogRow>("NarrativeAccessLog", tenantReportsOnly: true)
+        .Set<GrievanceStatisticsRow>("GrievanceStatistics", tenantReportsOnly: true)
         .Build();
 }
 

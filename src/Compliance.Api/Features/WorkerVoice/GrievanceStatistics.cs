@@ -93,6 +93,36 @@ public static class StatisticsSuppression
     private static bool Safe(int count, int k) => count == 0 || count >= k;
 }
 
+/// <summary>What statistics read of one grievance: never text, only its unit (site, month), keys and clock.</summary>
+public sealed record GrievanceFacts(Guid SiteId, Guid SupplierId, DateTimeOffset ReceivedAt, string[] Categories, string[] Indicators, DateTimeOffset? AcknowledgedAt, DateTimeOffset AcknowledgeBy)
+{
+    public DateOnly Month => new(ReceivedAt.UtcDateTime.Year, ReceivedAt.UtcDateTime.Month, 1);
+
+    /// <summary>The grievances received in the complete months <paramref name="from"/>..<paramref name="to"/>.</summary>
+    public static Task<List<GrievanceFacts>> LoadAsync(IQueryable<Grievance> grievances, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        return grievances.Where(g => g.ReceivedAt >= start && g.ReceivedAt < end)
+            .Select(g => new GrievanceFacts(g.SiteId, g.SupplierId, g.ReceivedAt, g.Categories, g.Indicators, g.AcknowledgedAt, g.AcknowledgeBy))
+            .ToListAsync(ct);
+    }
+
+    public StatisticsRow ToRow(string groupBy, DateTimeOffset now)
+    {
+        IReadOnlyList<string> keys = groupBy switch
+        {
+            "category" => Categories,
+            "indicator" => Indicators,
+            _ => [GrievanceStatisticsApi.MonthKey(Month)],
+        };
+        var outcome = AcknowledgedAt is { } at
+            ? (at <= AcknowledgeBy ? AcknowledgementOutcome.OnTime : AcknowledgementOutcome.Late)
+            : (AcknowledgeBy < now ? AcknowledgementOutcome.Late : AcknowledgementOutcome.Pending);
+        return new StatisticsRow(SiteId, Month, keys, outcome);
+    }
+}
+
 /// <summary><c>GET /api/v1/grievance-statistics</c>: counts and clock compliance, k-suppressed, never testimony.</summary>
 public static class GrievanceStatisticsApi
 {
@@ -124,17 +154,9 @@ public static class GrievanceStatisticsApi
     private static async Task<Ok<StatisticsView>> GetAsync([AsParameters] StatisticsQuery query, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var lastComplete = new DateOnly(today.Year, today.Month, 1).AddDays(-1);
-        var to = query.To is { } t && t < lastComplete ? t : lastComplete;
-        to = new DateOnly(to.Year, to.Month, 1).AddMonths(1).AddDays(-1);
-        var fromDefault = new DateOnly(to.Year, to.Month, 1).AddMonths(-11);
-        var from = query.From is { } f ? new DateOnly(f.Year, f.Month, 1) : fromDefault;
+        var (from, to) = Period(query.From, query.To, now, monthsBack: 12);
         var groupBy = query.GroupBy ?? "month";
-
-        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var grievances = db.Set<Grievance>().AsNoTracking().Where(g => g.ReceivedAt >= start && g.ReceivedAt < end);
+        var grievances = db.Set<Grievance>().AsNoTracking();
         if (query.SiteId is Guid siteId)
         {
             grievances = grievances.Where(g => g.SiteId == siteId);
@@ -145,38 +167,34 @@ public static class GrievanceStatisticsApi
             grievances = grievances.Where(g => g.SupplierId == supplierId);
         }
 
-        var loaded = await grievances
-            .Select(g => new { g.SiteId, g.ReceivedAt, g.Categories, g.Indicators, g.AcknowledgedAt, g.AcknowledgeBy })
-            .ToListAsync(ct);
-        var rows = loaded.Select(g =>
-        {
-            var month = new DateOnly(g.ReceivedAt.UtcDateTime.Year, g.ReceivedAt.UtcDateTime.Month, 1);
-            IReadOnlyList<string> keys = groupBy switch
-            {
-                "category" => g.Categories,
-                "indicator" => g.Indicators,
-                _ => [MonthKey(month)],
-            };
-            var outcome = g.AcknowledgedAt is { } at
-                ? (at <= g.AcknowledgeBy ? AcknowledgementOutcome.OnTime : AcknowledgementOutcome.Late)
-                : (g.AcknowledgeBy < now ? AcknowledgementOutcome.Late : AcknowledgementOutcome.Pending);
-            return new StatisticsRow(g.SiteId, month, keys, outcome);
-        });
-
-        IReadOnlyList<string> universe = groupBy switch
-        {
-            "category" => GrievanceCategories.All,
-            "indicator" => Indicators.All,
-            _ => [.. Months(from, to).Select(MonthKey)],
-        };
-        var (total, cells) = StatisticsSuppression.Compute(rows, universe);
+        var facts = await GrievanceFacts.LoadAsync(grievances, from, to, ct);
+        var (total, cells) = StatisticsSuppression.Compute(facts.Select(g => g.ToRow(groupBy, now)), Universe(groupBy, from, to));
         return TypedResults.Ok(new StatisticsView(
             groupBy, from, to, StatisticsSuppression.MinimumCellSize, total, cells,
             "Counts measure reporting, not prevalence. A null count means fewer than 5 or none. Figures include only site-months " +
             "whose own cells are all 0 or at least 5, so they can be lower than the true count. Only complete months are shown."));
     }
 
-    private static string MonthKey(DateOnly month) => month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    /// <summary>Complete calendar months only: <paramref name="to"/> is capped at the end of last month; <paramref name="from"/> defaults to <paramref name="monthsBack"/> months before.</summary>
+    public static (DateOnly From, DateOnly To) Period(DateOnly? from, DateOnly? to, DateTimeOffset now, int monthsBack)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var lastComplete = new DateOnly(today.Year, today.Month, 1).AddDays(-1);
+        var end = to is { } t && t < lastComplete ? t : lastComplete;
+        end = new DateOnly(end.Year, end.Month, 1).AddMonths(1).AddDays(-1);
+        var start = from is { } f ? new DateOnly(f.Year, f.Month, 1) : new DateOnly(end.Year, end.Month, 1).AddMonths(1 - monthsBack);
+        return (start, end);
+    }
+
+    /// <summary>Every key a grouping can release, so absent and suppressed cells look the same.</summary>
+    public static IReadOnlyList<string> Universe(string groupBy, DateOnly from, DateOnly to) => groupBy switch
+    {
+        "category" => GrievanceCategories.All,
+        "indicator" => Indicators.All,
+        _ => [.. Months(from, to).Select(MonthKey)],
+    };
+
+    public static string MonthKey(DateOnly month) => month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     private static IEnumerable<DateOnly> Months(DateOnly from, DateOnly to)
     {

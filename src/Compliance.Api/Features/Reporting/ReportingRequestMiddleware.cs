@@ -1,4 +1,5 @@
 using System.Data;
+using System.Globalization;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Tenancy;
@@ -11,47 +12,88 @@ namespace Compliance.Api.Features.Reporting;
 /// <summary>
 /// Wraps every authenticated <c>/odata</c> request, including the serialisation of its result, in one tenant-scoped,
 /// read-only, repeatable-read transaction (so <c>$count</c> and the rows come from one snapshot) with a statement
-/// timeout. An auditor's request is recorded first, in its own transaction, so the record survives a refused query.
-/// A statement cut off by the timeout becomes a 400 naming the limit, never a 500 or a hung request.
+/// timeout. A statement cut off by the timeout becomes a 400 naming the limit, never a 500 or a hung request.
+/// <para>
+/// An auditor's request is recorded in <c>odata_request_log</c> on a connection of its own, committed on its own, so
+/// the record survives a refused or timed-out query. The record is written while the query runs, and the response
+/// cannot start before it is committed (<see cref="HttpResponse.OnStarting(Func{Task})"/>): no auditor sees a byte
+/// of data that was not recorded first, and the record costs no round trip on the request's path.
+/// </para>
 /// </summary>
 public sealed class ReportingRequestMiddleware(RequestDelegate next)
 {
     private const int MaxLoggedQueryLength = 4000;
 
-    public async Task InvokeAsync(HttpContext http, ComplianceDbContext db, TenantContext tenant, TimeProvider clock, IOptions<ReportingOptions> options)
+    private const string RecordSql =
+        "insert into odata_request_log (id, tenant_id, api_key_id, requested_at, path, query) values ($1, $2, $3, $4, $5, $6)";
+
+    private const string ReadOnlySql =
+        "select set_config('statement_timeout', $1, true), set_config('transaction_read_only', 'on', true)";
+
+    public async Task InvokeAsync(
+        HttpContext http, ComplianceDbContext db, NpgsqlDataSource dataSource, TenantContext tenant, TimeProvider clock, IOptions<ReportingOptions> options)
     {
-        if (tenant.TenantId is null)
+        if (tenant.TenantId is not Guid tenantId)
         {
             await next(http);
             return;
         }
 
         var ct = http.RequestAborted;
+        Task? record = null;
         if (tenant.Role == Roles.Auditor && tenant.ApiKeyId is Guid keyId)
         {
-            await RecordAsync(http, db, keyId, clock, ct);
+            record = RecordAsync(http, dataSource, tenantId, keyId, clock, ct);
+            http.Response.OnStarting(static pending => (Task)pending, record);
         }
 
         var timeout = options.Value.StatementTimeoutMs;
-        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        await db.Database.ExecuteSqlAsync(
-            $"select set_config('statement_timeout', {timeout.ToString(System.Globalization.CultureInfo.InvariantCulture)}, true), set_config('transaction_read_only', 'on', true)",
-            ct);
+        await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await next(http);
-        }
-        catch (Exception e) when (IsStatementTimeout(e) && !http.Response.HasStarted)
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            http.Response.Clear();
-            await TypedResults.Problem(ReportingProblems.StatementTimeout(timeout)).ExecuteAsync(http);
-            return;
-        }
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
 
-        if (http.Response.StatusCode < 400)
+            // BEGIN, the tenant scope, the timeout and read-only mode travel in one round trip.
+            await using (var setup = new NpgsqlBatch(connection, transaction))
+            {
+                setup.BatchCommands.Add(TenantSql.BatchCommand(tenantId, tenant.SupplierId));
+                setup.BatchCommands.Add(new NpgsqlBatchCommand(ReadOnlySql) { Parameters = { new() { Value = timeout.ToString(CultureInfo.InvariantCulture) } } });
+                await setup.ExecuteNonQueryAsync(ct);
+            }
+
+            await db.Database.UseTransactionAsync(transaction, ct);
+            try
+            {
+                await next(http);
+            }
+            catch (Exception e) when (IsStatementTimeout(e) && !http.Response.HasStarted)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                http.Response.Clear();
+                await TypedResults.Problem(ReportingProblems.StatementTimeout(timeout)).ExecuteAsync(http);
+                return;
+            }
+            finally
+            {
+                await db.Database.UseTransactionAsync(null, CancellationToken.None);
+            }
+
+            if (http.Response.StatusCode < 400)
+            {
+                await transaction.CommitAsync(ct);
+            }
+        }
+        finally
         {
-            await transaction.CommitAsync(ct);
+            await db.Database.CloseConnectionAsync();
+
+            // Already awaited when the response started; awaited here too so a request that never wrote a response
+            // still ends only once its record is committed (and a failed record is not lost silently).
+            if (record is not null)
+            {
+                await record;
+            }
         }
     }
 
@@ -59,20 +101,28 @@ public sealed class ReportingRequestMiddleware(RequestDelegate next)
     private static bool IsStatementTimeout(Exception? e) =>
         e is not null && (e is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } || IsStatementTimeout(e.InnerException));
 
-    private static async Task RecordAsync(HttpContext http, ComplianceDbContext db, Guid keyId, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// One round trip: the tenant scope and the insert as one batch, which PostgreSQL runs as one implicit
+    /// transaction (committed at the batch's end), so RLS checks the row against this tenant.
+    /// </summary>
+    private static async Task RecordAsync(HttpContext http, NpgsqlDataSource dataSource, Guid tenantId, Guid keyId, TimeProvider clock, CancellationToken ct)
     {
         var query = http.Request.QueryString.Value ?? string.Empty;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.Add(new ODataRequestLog
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(TenantSql.BatchCommand(tenantId, supplierId: null));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(RecordSql)
         {
-            Id = Guid.CreateVersion7(),
-            ApiKeyId = keyId,
-            RequestedAt = clock.GetUtcNow(),
-            Path = http.Request.Path.Value ?? string.Empty,
-            Query = query.Length > MaxLoggedQueryLength ? query[..MaxLoggedQueryLength] : query,
+            Parameters =
+            {
+                new() { Value = Guid.CreateVersion7() },
+                new() { Value = tenantId },
+                new() { Value = keyId },
+                new() { Value = clock.GetUtcNow() },
+                new() { Value = http.Request.Path.Value ?? string.Empty },
+                new() { Value = query.Length > MaxLoggedQueryLength ? query[..MaxLoggedQueryLength] : query },
+            },
         });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        db.ChangeTracker.Clear();
+        await batch.ExecuteNonQueryAsync(ct);
     }
 }

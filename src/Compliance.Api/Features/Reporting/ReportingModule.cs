@@ -1,5 +1,6 @@
 using Compliance.Api.Infrastructure.Auth;
 using Microsoft.AspNetCore.OData;
+using Microsoft.AspNetCore.OData.Query;
 
 namespace Compliance.Api.Features.Reporting;
 
@@ -18,7 +19,7 @@ public static class ReportingModule
         services.AddControllers().AddOData(o => o
             .Select().Filter().OrderBy().Count().Expand().SkipToken()
             .SetMaxTop(ReportingLimits.MaxTop)
-            .AddRouteComponents(RoutePrefix, model.Edm));
+            .AddRouteComponents(RoutePrefix, model.Edm, routeServices => routeServices.AddSingleton<SkipTokenHandler, ReportingSkipTokenHandler>()));
         return services;
     }
 

@@ -164,54 +164,61 @@ public sealed class AgenciesController(ComplianceDbContext db) : ReportingContro
 
 public sealed class WorkersController(ComplianceDbContext db) : ReportingController<WorkerRow>(db)
 {
-    protected override IQueryable<WorkerRow> Rows() => Db.Set<Worker>().AsNoTracking().Select(w => new WorkerRow
-    {
-        Id = w.Id,
-        SupplierId = w.SupplierId,
-        SiteId = w.SiteId,
-        Nationality = w.Nationality,
-        Gender = w.Gender,
-        BirthYear = w.BirthYear,
-        PreferredLanguage = w.PreferredLanguage,
-        Channel = w.Channel,
-        AgencyId = w.AgencyId,
-        SubAgentUsed = w.SubAgentUsed,
-        RecruitedInCountry = w.RecruitedInCountry,
-        HiredOn = w.HiredOn,
-        ArrivedOn = w.ArrivedOn,
-        WorkPermitExpiresOn = w.WorkPermitExpiresOn,
-        Status = w.Status,
-        CreatedAt = w.CreatedAt,
-        Site = Db.Set<Site>().AsNoTracking().Where(s => s.Id == w.SiteId).Select(s => new SiteRow
+    /// <summary>Site and agency are left joins on their keys (see <see cref="WorkerRecordController{TRow}.Workers"/> for why).</summary>
+    protected override IQueryable<WorkerRow> Rows() =>
+        from w in Db.Set<Worker>().AsNoTracking()
+        join site in Db.Set<Site>().AsNoTracking() on w.SiteId equals site.Id into sites
+        from s in sites.DefaultIfEmpty()
+        join agency in Db.Set<Agency>().AsNoTracking() on w.AgencyId equals (Guid?)agency.Id into agencies
+        from a in agencies.DefaultIfEmpty()
+        select new WorkerRow
         {
-            Id = s.Id,
-            SupplierId = s.SupplierId,
-            Name = s.Name,
-            CountryCode = s.CountryCode,
-            Sector = s.Sector,
-            WorkerHousing = s.WorkerHousing,
-            CreatedAt = s.CreatedAt,
-            UpdatedAt = s.UpdatedAt,
-        }).FirstOrDefault(),
-        Agency = Db.Set<Agency>().AsNoTracking().FirstOrDefault(a => a.Id == w.AgencyId),
-        Fees = Db.Set<Fee>().AsNoTracking().Where(f => f.WorkerId == w.Id).Select(f => new FeeRow
-        {
-            Id = f.Id,
-            SupplierId = f.SupplierId,
-            SiteId = f.SiteId,
-            WorkerId = f.WorkerId,
-            RecordedAt = f.RecordedAt,
-            Category = f.Category,
-            Amount = f.Amount,
-            Currency = f.Currency,
-            PaidBy = f.PaidBy,
-            PaidTo = f.PaidTo,
-            PaidOn = f.PaidOn,
-            PaidInCountry = f.PaidInCountry,
-            FinancedByLoan = f.FinancedByLoan,
-            LoanInterestRatePercent = f.LoanInterestRatePercent,
-        }).ToList(),
-    });
+            Id = w.Id,
+            SupplierId = w.SupplierId,
+            SiteId = w.SiteId,
+            Nationality = w.Nationality,
+            Gender = w.Gender,
+            BirthYear = w.BirthYear,
+            PreferredLanguage = w.PreferredLanguage,
+            Channel = w.Channel,
+            AgencyId = w.AgencyId,
+            SubAgentUsed = w.SubAgentUsed,
+            RecruitedInCountry = w.RecruitedInCountry,
+            HiredOn = w.HiredOn,
+            ArrivedOn = w.ArrivedOn,
+            WorkPermitExpiresOn = w.WorkPermitExpiresOn,
+            Status = w.Status,
+            CreatedAt = w.CreatedAt,
+            Site = s == null ? null : new SiteRow
+            {
+                Id = s.Id,
+                SupplierId = s.SupplierId,
+                Name = s.Name,
+                CountryCode = s.CountryCode,
+                Sector = s.Sector,
+                WorkerHousing = s.WorkerHousing,
+                CreatedAt = s.CreatedAt,
+                UpdatedAt = s.UpdatedAt,
+            },
+            Agency = a,
+            Fees = Db.Set<Fee>().AsNoTracking().Where(f => f.WorkerId == w.Id).Select(f => new FeeRow
+            {
+                Id = f.Id,
+                SupplierId = f.SupplierId,
+                SiteId = f.SiteId,
+                WorkerId = f.WorkerId,
+                RecordedAt = f.RecordedAt,
+                Category = f.Category,
+                Amount = f.Amount,
+                Currency = f.Currency,
+                PaidBy = f.PaidBy,
+                PaidTo = f.PaidTo,
+                PaidOn = f.PaidOn,
+                PaidInCountry = f.PaidInCountry,
+                FinancedByLoan = f.FinancedByLoan,
+                LoanInterestRatePercent = f.LoanInterestRatePercent,
+            }).ToList(),
+        };
 }
 
 /// <summary>Worker records expand to their worker; the worker lookup is only made when <c>$expand=Worker</c> asks.</summary>

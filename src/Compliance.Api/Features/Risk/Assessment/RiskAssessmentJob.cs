@@ -28,14 +28,6 @@ public sealed class RiskAssessmentJob(
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>
-    /// Settings of the job's transaction. The evidence statements group every worker of the tenant by site: keep
-    /// those sorts in memory. The planner estimates every RLS-filtered table at about 0.5% of its rows (the supplier
-    /// policy's <c>app.current_supplier() is null</c> gets a default selectivity), so it would join contracts to
-    /// workers by ~200,000 index probes; these statements read whole tables, where hash joins are cheaper.
-    /// </summary>
-    public const string PlannerSettings = "set local work_mem = '64MB'; set local enable_nestloop = off";
-
     /// <summary>The escalation period of an assessment: its UTC calendar month (<c>yyyy-MM</c>).</summary>
     public static string PeriodOf(DateTimeOffset assessedAt) => assessedAt.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
@@ -71,7 +63,8 @@ public sealed class RiskAssessmentJob(
         {
             await TenantSql.SetAsync(connection, tx, tenantId, null, ct);
 
-            await using (var memory = new NpgsqlCommand(PlannerSettings, connection, tx))
+            // The evidence statements group every worker of the tenant by site; keep those sorts in memory.
+            await using (var memory = new NpgsqlCommand("set local work_mem = '64MB'", connection, tx))
             {
                 await memory.ExecuteNonQueryAsync(ct);
             }

@@ -93,7 +93,7 @@ public sealed class RescoreBenchmark : IBenchmark
         await conn.OpenAsync();
         await using var tx = await conn.BeginTransactionAsync();
         await Compliance.Api.Infrastructure.Database.TenantSql.SetAsync(conn, tx, tenantId, null, CancellationToken.None);
-        await using (var memory = new NpgsqlCommand("set local work_mem = '64MB'", conn, tx))
+        await using (var memory = new NpgsqlCommand("set local work_mem = '64MB'; " + SiteEvidenceGatherer.RecruitmentPlannerSettings, conn, tx))
         {
             await memory.ExecuteNonQueryAsync();
         }

@@ -50,7 +50,13 @@ public static class WorkerFlags
     /// <summary>Flags of the given workers as of <paramref name="asOf"/>, in the request's transaction (tenant and supplier set).</summary>
     public static async Task<Dictionary<Guid, WorkerFlagRow>> ForWorkersAsync(ComplianceDbContext db, IReadOnlyCollection<Guid> workerIds, DateTimeOffset asOf, CancellationToken ct)
     {
-        await using var cmd = await CommandAsync(db, "select * from app.worker_flags(@asOf) where worker_id = any(@ids)", ct);
+        // One lateral lookup per id: "worker_id = any(@ids)" is not pushed into the function's grouped subqueries,
+        // so it computed the flags of every worker of the tenant. "offset 0" keeps the subquery from being pulled
+        // up, so "worker_id = i.id" reaches every index as in a single-worker read.
+        await using var cmd = await CommandAsync(
+            db,
+            "select f.* from unnest(@ids) as i(id) cross join lateral (select * from app.worker_flags(@asOf) x where x.worker_id = i.id offset 0) f",
+            ct);
         cmd.Parameters.AddWithValue("asOf", asOf);
         cmd.Parameters.AddWithValue("ids", workerIds.ToArray());
         var rows = new Dictionary<Guid, WorkerFlagRow>();

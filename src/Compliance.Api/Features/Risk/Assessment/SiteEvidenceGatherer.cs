@@ -48,6 +48,15 @@ public static class SiteEvidenceGatherer
         return sites;
     }
 
+    /// <summary>
+    /// Planner setting for the recruitment statement only (public for the rescore benchmark's plan diagnostics). The
+    /// planner estimates every RLS-filtered table at about 0.5% of its rows (the supplier policy's
+    /// <c>app.current_supplier() is null</c> gets a default selectivity), so inside <c>app.contract_flags</c> it would
+    /// join all contracts to workers by ~200,000 index probes; this statement reads whole tables, where hash joins
+    /// are cheaper. Restored right after: the job's small statements (grievance escalations) need nested loops.
+    /// </summary>
+    public const string RecruitmentPlannerSettings = "set local enable_nestloop = off";
+
     /// <summary>The recruitment source statement (public for the rescore benchmark's plan diagnostics).</summary>
     public const string RecruitmentSql = """
         select site_id,
@@ -92,37 +101,42 @@ public static class SiteEvidenceGatherer
     private static async Task AddRecruitmentEvidenceAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<Guid, SiteEvidence> evidence, DateTimeOffset asOf, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(RecruitmentSql, connection, transaction);
-        cmd.Parameters.AddWithValue("asOf", asOf);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await ExecuteAsync(connection, transaction, RecruitmentPlannerSettings, ct);
+        await using (var cmd = new NpgsqlCommand(RecruitmentSql, connection, transaction))
         {
-            if (!evidence.TryGetValue(reader.GetGuid(0), out var site))
+            cmd.Parameters.AddWithValue("asOf", asOf);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
-                continue;
-            }
+                if (!evidence.TryGetValue(reader.GetGuid(0), out var site))
+                {
+                    continue;
+                }
 
-            evidence[reader.GetGuid(0)] = site with
-            {
-                ActiveWorkers = reader.GetInt32(1),
-                PaidRecruitmentFees = reader.GetInt32(2),
-                FeesFinancedByLoan = reader.GetInt32(3),
-                OutstandingRemediation = reader.GetInt32(4),
-                DeclarationContradicted = reader.GetInt32(5),
-                ContractSubstituted = reader.GetInt32(6),
-                ContractLanguageMismatch = reader.GetInt32(7),
-                PassportHeldByOther = reader.GetInt32(8),
-                PassportAccessOverdue = reader.GetInt32(9),
-                PassportReturnRefused = reader.GetInt32(10),
-                UnderAgeAtHire = reader.GetInt32(11),
-                UnderAgeNow = reader.GetInt32(12),
-                WorkPermitExpired = reader.GetInt32(13),
-                AgencyUnlicensedOrBlacklisted = reader.GetInt32(14),
-                SubAgentUsed = reader.GetInt32(15),
-                SignedZeroFeeDeclarations = reader.GetInt32(16),
-                PassportSafekeepingWithConsent = reader.GetInt32(17),
-            };
+                evidence[reader.GetGuid(0)] = site with
+                {
+                    ActiveWorkers = reader.GetInt32(1),
+                    PaidRecruitmentFees = reader.GetInt32(2),
+                    FeesFinancedByLoan = reader.GetInt32(3),
+                    OutstandingRemediation = reader.GetInt32(4),
+                    DeclarationContradicted = reader.GetInt32(5),
+                    ContractSubstituted = reader.GetInt32(6),
+                    ContractLanguageMismatch = reader.GetInt32(7),
+                    PassportHeldByOther = reader.GetInt32(8),
+                    PassportAccessOverdue = reader.GetInt32(9),
+                    PassportReturnRefused = reader.GetInt32(10),
+                    UnderAgeAtHire = reader.GetInt32(11),
+                    UnderAgeNow = reader.GetInt32(12),
+                    WorkPermitExpired = reader.GetInt32(13),
+                    AgencyUnlicensedOrBlacklisted = reader.GetInt32(14),
+                    SubAgentUsed = reader.GetInt32(15),
+                    SignedZeroFeeDeclarations = reader.GetInt32(16),
+                    PassportSafekeepingWithConsent = reader.GetInt32(17),
+                };
+            }
         }
+
+        await ExecuteAsync(connection, transaction, "set local enable_nestloop to default", ct);
     }
 
     /// <summary>
@@ -165,6 +179,12 @@ public static class SiteEvidenceGatherer
         {
             evidence[siteId] = evidence[siteId] with { GrievancesLast90Days = recent[siteId], OpenCriticalGrievances = critical[siteId] };
         }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static void Put(Dictionary<Guid, Dictionary<string, int>> target, Guid siteId, string indicator, int count)

@@ -44,7 +44,7 @@ builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connections.Runti
 builder.Services.AddDbContext<ComplianceDbContext>(
     (sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
         .UseSnakeCaseNamingConvention()
-        .AddInterceptors(new TenantTransactionInterceptor()),
+        .AddInterceptors(new TenantTransactionInterceptor(), new TransactionPrologueInterceptor()),
     optionsLifetime: ServiceLifetime.Singleton);
 builder.Services.AddScoped<ApiKeyIssuer>();
 

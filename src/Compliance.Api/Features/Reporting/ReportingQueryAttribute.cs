@@ -56,6 +56,13 @@ public sealed class ReportingQueryAttribute : EnableQueryAttribute
         }
     }
 
+    /// <summary>A counted page of plain rows in one statement (<see cref="CountedPage"/>); anything else as <c>[EnableQuery]</c> does it.</summary>
+    public override IQueryable ApplyQuery(IQueryable queryable, ODataQueryOptions queryOptions)
+    {
+        var settings = new ODataQuerySettings { EnsureStableOrdering = EnsureStableOrdering, EnableConstantParameterization = true, HandleNullPropagation = HandleNullPropagation };
+        return CountedPage.TryApply(queryable, queryOptions, settings, PageSize) ?? base.ApplyQuery(queryable, queryOptions);
+    }
+
     public override void OnActionExecuting(ActionExecutingContext actionExecutingContext)
     {
         ArgumentNullException.ThrowIfNull(actionExecutingContext);

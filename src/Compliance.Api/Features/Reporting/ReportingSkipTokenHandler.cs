@@ -43,15 +43,21 @@ public sealed class ReportingSkipTokenHandler : DefaultSkipTokenHandler
     public static string? SkipToken(object? row, ODataSerializerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return SkipToken(row, context.Model, context.NavigationSource?.EntityType, context.QueryOptions?.OrderBy?.OrderByClause);
+    }
+
+    /// <summary>The same token from the model, the set's entity type and the request's <c>$orderby</c> (null when none).</summary>
+    public static string? SkipToken(object? row, IEdmModel model, IEdmEntityType? entity, OrderByClause? orderBy)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         // A plain row of the set's own entity type; wrappers ($select, $expand, $apply) already carry their values.
-        if (row is null or IEdmStructuredObject || context.NavigationSource?.EntityType is not { } entity
-            || context.Model.GetAnnotationValue<ClrTypeAnnotation>(entity)?.ClrType != row.GetType())
+        if (row is null or IEdmStructuredObject || entity is null || model.GetAnnotationValue<ClrTypeAnnotation>(entity)?.ClrType != row.GetType())
         {
             return null;
         }
 
         var names = new List<string>();
-        for (var clause = context.QueryOptions?.OrderBy?.OrderByClause; clause is not null; clause = clause.ThenBy)
+        for (var clause = orderBy; clause is not null; clause = clause.ThenBy)
         {
             if (clause.Expression is not SingleValuePropertyAccessNode { Source: ResourceRangeVariableReferenceNode } property)
             {
@@ -71,7 +77,7 @@ public sealed class ReportingSkipTokenHandler : DefaultSkipTokenHandler
                 return null;
             }
 
-            var literal = ODataUriUtils.ConvertToUriLiteral(getter(row), ODataVersion.V401, context.Model);
+            var literal = ODataUriUtils.ConvertToUriLiteral(getter(row), ODataVersion.V401, model);
             token.Append(token.Length == 0 ? string.Empty : ",").Append(name).Append('-').Append(WebUtility.UrlEncode(literal));
         }
 

@@ -20,6 +20,12 @@ public sealed class ComplianceDbContext(DbContextOptions<ComplianceDbContext> op
 
     internal Guid? CurrentSupplierId => Tenant.SupplierId;
 
+    /// <summary>
+    /// <c>SET</c> statements the next command sends first, in its own round trip (<see cref="TransactionPrologueInterceptor"/>);
+    /// cleared once sent.
+    /// </summary>
+    internal string? TransactionPrologue { get; set; }
+
     /// <summary>Scopes this context to <paramref name="tenantId"/> and opens a transaction that PostgreSQL scopes too.</summary>
     public Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginTenantTransactionAsync(Guid tenantId, CancellationToken ct)
     {

@@ -45,6 +45,14 @@ public static class TenantSql
         await batch.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// The same scope as <c>SET LOCAL</c> statements to send in front of a transaction's first query
+    /// (<see cref="TransactionPrologueInterceptor"/>). The ids are formatted by us (hex and dashes only), never
+    /// taken from input as text.
+    /// </summary>
+    public static string Prologue(Guid tenantId, Guid? supplierId) =>
+        $"set local app.tenant_id = '{tenantId:D}'; set local app.supplier_id = '{(supplierId is Guid s ? s.ToString("D") : string.Empty)}'; ";
+
     /// <summary>The same statement as the first command of a batch, so scoping costs no round trip of its own.</summary>
     public static NpgsqlBatchCommand BatchCommand(Guid tenantId, Guid? supplierId) => new(Sql)
     {

@@ -13,7 +13,7 @@ namespace Compliance.Benchmarks;
 /// <summary>
 /// Five typical auditor queries over <c>/odata</c> (two with <c>$apply</c>), p50/p95 each, beside the same answer from
 /// hand-written SQL run as the runtime role under RLS in the same run, and the ratio, on the dataset generator's data.
-/// <c>dotnet run -c Release --project tests/Compliance.Benchmarks -- odata [--sites 2000] [--workers 200000] [--iterations 40] [--warmup 30 (seconds)] [--only text] [--diag 1] [--timeline 1]</c>
+/// <c>dotnet run -c Release --project tests/Compliance.Benchmarks -- odata [--sites 2000] [--workers 200000] [--iterations 40] [--warmup 30 (seconds)] [--only text] [--diag 1] [--timeline 3] [--statement-chars 90]</c>
 /// </summary>
 public sealed class ODataBenchmark : IBenchmark
 {
@@ -65,16 +65,6 @@ public sealed class ODataBenchmark : IBenchmark
         ];
 
         await using var runtime = new NpgsqlDataSourceBuilder(db.Runtime).Build();
-        if (options.Text("diag") is not null)
-        {
-            await DiagnoseAsync(http, db.Owner, tenantId, queries[3].Url, iterations);
-        }
-
-        if (options.Text("timeline") is not null)
-        {
-            await TimelineAsync(http, queries[3].Url, iterations);
-        }
-
         // --only <text>: just the queries whose title contains it (for profiling one query).
         var only = options.Text("only");
         var selected = queries.Where(q => only is null || q.Title.Contains(only, StringComparison.OrdinalIgnoreCase)).ToArray();
@@ -98,6 +88,16 @@ public sealed class ODataBenchmark : IBenchmark
         }
 
         Console.WriteLine($"warm-up  : {warmRequests} requests (each with its SQL) in {warmup.Elapsed.TotalSeconds:F0} s");
+        if (options.Text("diag") is not null)
+        {
+            await DiagnoseAsync(http, db.Owner, tenantId, queries[3].Url, iterations);
+        }
+
+        if (options.Text("timeline") is { } timeline)
+        {
+            await TimelineAsync(http, queries[int.Parse(timeline, CultureInfo.InvariantCulture)].Url, iterations, options.Number("statement-chars", 90));
+        }
+
         Console.WriteLine($"{"query",-46} {"OData p50",10} {"p95",8} {"SQL p50",9} {"p95",8} {"ratio p50",9} {"ratio p95",9}  answer");
         foreach (var q in selected)
         {
@@ -177,10 +177,10 @@ public sealed class ODataBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// <c>--timeline 1</c>: after warming the overdue query up, where the time of a few requests goes: every database
+    /// <c>--timeline &lt;query index&gt;</c> (3 is the overdue query): after warming the query up, where the time of a few requests goes: every database
     /// command (Npgsql's activities) as an offset from the request's start, with its duration (diagnostics).
     /// </summary>
-    private static async Task TimelineAsync(HttpClient http, string url, int iterations)
+    private static async Task TimelineAsync(HttpClient http, string url, int iterations, int statementChars)
     {
         for (var i = 0; i < iterations * 5; i++)
         {
@@ -220,7 +220,7 @@ public sealed class ODataBenchmark : IBenchmark
                     text = text.ReplaceLineEndings(" ");
                     Console.WriteLine(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"  +{(a.StartTimeUtc - start).TotalMilliseconds,6:F2} ms {a.Duration.TotalMilliseconds,6:F2} ms  {text[..Math.Min(text.Length, 90)]}"));
+                        $"  +{(a.StartTimeUtc - start).TotalMilliseconds,6:F2} ms {a.Duration.TotalMilliseconds,6:F2} ms  {text[..Math.Min(text.Length, statementChars)]}"));
                 }
             }
         }

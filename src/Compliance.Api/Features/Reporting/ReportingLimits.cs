@@ -38,4 +38,10 @@ public sealed class ReportingOptions
 
     /// <summary>Per-statement limit inside an OData request's transaction, below the runtime connection's default.</summary>
     public int StatementTimeoutMs { get; set; } = 5000;
+
+    /// <summary>
+    /// Write pages of plain rows with <see cref="PlainFeedWriter"/> (the default) rather than the OData library's
+    /// serializer; the output is the same, byte for byte (tests compare both). Off only to compare or diagnose.
+    /// </summary>
+    public bool WritePlainPagesDirectly { get; set; } = true;
 }

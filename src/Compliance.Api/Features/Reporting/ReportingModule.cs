@@ -1,6 +1,7 @@
 using Compliance.Api.Infrastructure.Auth;
 using Microsoft.AspNetCore.OData;
 using Microsoft.AspNetCore.OData.Query;
+using Microsoft.AspNetCore.OData.Query.Expressions;
 
 namespace Compliance.Api.Features.Reporting;
 
@@ -19,7 +20,9 @@ public static class ReportingModule
         services.AddControllers().AddOData(o => o
             .Select().Filter().OrderBy().Count().Expand().SkipToken()
             .SetMaxTop(ReportingLimits.MaxTop)
-            .AddRouteComponents(RoutePrefix, model.Edm, routeServices => routeServices.AddSingleton<SkipTokenHandler, ReportingSkipTokenHandler>()));
+            .AddRouteComponents(RoutePrefix, model.Edm, routeServices => routeServices
+                .AddSingleton<SkipTokenHandler, ReportingSkipTokenHandler>()
+                .AddSingleton<IFilterBinder, ReportingFilterBinder>()));
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.AspNetCore.OData.Query;
 using Microsoft.AspNetCore.OData.Routing;
+using Microsoft.Extensions.Options;
 using Microsoft.OData.UriParser;
 
 namespace Compliance.Api.Features.Reporting;
@@ -56,11 +57,11 @@ public sealed class ReportingQueryAttribute : EnableQueryAttribute
         }
     }
 
-    /// <summary>A counted page of plain rows in one statement (<see cref="CountedPage"/>); anything else as <c>[EnableQuery]</c> does it.</summary>
+    /// <summary>A page of plain rows in one statement (<see cref="PlainPage"/>); anything else as <c>[EnableQuery]</c> does it.</summary>
     public override IQueryable ApplyQuery(IQueryable queryable, ODataQueryOptions queryOptions)
     {
         var settings = new ODataQuerySettings { EnsureStableOrdering = EnsureStableOrdering, EnableConstantParameterization = true, HandleNullPropagation = HandleNullPropagation };
-        return CountedPage.TryApply(queryable, queryOptions, settings, PageSize) ?? base.ApplyQuery(queryable, queryOptions);
+        return PlainPage.TryApply(queryable, queryOptions, settings, PageSize) ?? base.ApplyQuery(queryable, queryOptions);
     }
 
     public override void OnActionExecuting(ActionExecutingContext actionExecutingContext)
@@ -74,7 +75,19 @@ public sealed class ReportingQueryAttribute : EnableQueryAttribute
     {
         ArgumentNullException.ThrowIfNull(actionExecutedContext);
         base.OnActionExecuted(actionExecutedContext);
-        actionExecutedContext.Result = AsProblem(actionExecutedContext.HttpContext, actionExecutedContext.Result);
+        var http = actionExecutedContext.HttpContext;
+        actionExecutedContext.Result = AsProblem(http, actionExecutedContext.Result);
+        if (actionExecutedContext.Result is ObjectResult { StatusCode: null or StatusCodes.Status200OK } && http.Items[PlainPage.Key] is PlainPage.Page page
+            && http.RequestServices.GetRequiredService<IOptions<ReportingOptions>>().Value.WritePlainPagesDirectly)
+        {
+            actionExecutedContext.Result = new PlainFeedResult(page);
+        }
+    }
+
+    private sealed class PlainFeedResult(PlainPage.Page page) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) =>
+            PlainFeedWriter.WriteAsync(context.HttpContext, page.Set, page.Rows, page.Count, page.NextLink);
     }
 
     private const string RefusalKey = "reporting.refusal";

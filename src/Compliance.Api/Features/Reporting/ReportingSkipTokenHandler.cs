@@ -28,8 +28,6 @@ namespace Compliance.Api.Features.Reporting;
 /// </summary>
 public sealed class ReportingSkipTokenHandler : DefaultSkipTokenHandler
 {
-    private static readonly ConcurrentDictionary<(Type Type, string Property), Func<object, object?>?> Getters = new();
-
     public override Uri GenerateNextPageLink(Uri baseUri, int pageSize, object instance, ODataSerializerContext context)
     {
         // Top level only: a nested expanded collection carries its own order-by, which the default handler reads.
@@ -72,7 +70,7 @@ public sealed class ReportingSkipTokenHandler : DefaultSkipTokenHandler
         var token = new StringBuilder();
         foreach (var name in names)
         {
-            if (Getter(row.GetType(), name) is not { } getter || getter(row) is Enum)
+            if (RowGetters.Get(row.GetType(), name) is not { } getter || getter(row) is Enum)
             {
                 return null;
             }
@@ -118,16 +116,4 @@ public sealed class ReportingSkipTokenHandler : DefaultSkipTokenHandler
         query.Append("$skiptoken=").Append(skipToken);
         return new UriBuilder(requestUri) { Query = query.ToString() }.Uri;
     }
-
-    private static Func<object, object?>? Getter(Type type, string property) => Getters.GetOrAdd((type, property), static key =>
-    {
-        if (key.Type.GetProperty(key.Property) is not { CanRead: true } info)
-        {
-            return null;
-        }
-
-        var row = Expression.Parameter(typeof(object), "row");
-        var read = Expression.Convert(Expression.Property(Expression.Convert(row, key.Type), info), typeof(object));
-        return Expression.Lambda<Func<object, object?>>(read, row).Compile();
-    });
 }

@@ -9,9 +9,11 @@ using Microsoft.OData.UriParser;
 namespace Compliance.Api.Features.Reporting;
 
 /// <summary>
-/// A page of plain rows with <c>$count=true</c> in ONE statement: the rows and the count of every matching row as a
-/// scalar subquery beside them (PostgreSQL runs it once). <c>[EnableQuery]</c> would read the page and then send a
-/// second statement for the count, one more round trip on every counted page.
+/// A page of plain rows (no <c>$apply</c>, <c>$select</c>, <c>$expand</c>) read in ONE statement, with
+/// <c>$count=true</c> too: the rows and the count of every matching row as a scalar subquery beside them (PostgreSQL
+/// runs it once). <c>[EnableQuery]</c> would read the page and then send a second statement for the count, one more
+/// round trip on every counted page. When the client asked for plain JSON and the rows qualify, the page is kept for
+/// <see cref="PlainFeedWriter"/> instead of the library's serializer.
 /// <para>
 /// The options are applied in the order and with the settings <see cref="ODataQueryOptions.ApplyTo(IQueryable, ODataQuerySettings)"/>
 /// uses (filter, stable order-by, skip token, skip, top, then the page of <see cref="ReportingLimits.PageSize"/>), and the
@@ -21,13 +23,16 @@ namespace Compliance.Api.Features.Reporting;
 /// <c>Prefer: odata.maxpagesize</c>) takes the default path.
 /// </para>
 /// </summary>
-public static class CountedPage
+public static class PlainPage
 {
     private static readonly ConcurrentDictionary<Type, Func<IQueryable, ODataQueryOptions, ODataQuerySettings, int, IQueryable?>> Appliers = new();
 
-    private static readonly MethodInfo ApplyMethod = typeof(CountedPage).GetMethod(nameof(Apply), BindingFlags.NonPublic | BindingFlags.Static)!;
+    /// <summary>Where a page for <see cref="PlainFeedWriter"/> waits in <see cref="HttpContext.Items"/>.</summary>
+    public static readonly object Key = new();
 
-    /// <summary>The counted page, or null when the request needs the default path.</summary>
+    private static readonly MethodInfo ApplyMethod = typeof(PlainPage).GetMethod(nameof(Apply), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>The page, or null when the request needs the default path.</summary>
     public static IQueryable? TryApply(IQueryable queryable, ODataQueryOptions options, ODataQuerySettings settings, int pageSize)
     {
         ArgumentNullException.ThrowIfNull(queryable);
@@ -44,7 +49,7 @@ public static class CountedPage
 
     private static bool Applies(IQueryable queryable, ODataQueryOptions options)
     {
-        if (options.Count?.Value != true || options.Apply is not null || options.SelectExpand is not null || options.Compute is not null
+        if (options.Apply is not null || options.SelectExpand is not null || options.Compute is not null
             || options.Search is not null || options.Request.IsCountRequest() || options.Request.Headers.ContainsKey("Prefer")
             || options.Context.ElementClrType != queryable.ElementType || options.Context.ElementType is not IEdmEntityType entity)
         {
@@ -87,15 +92,18 @@ public static class CountedPage
             page = options.Top.ApplyTo(page, settings);
         }
 
-        // One statement: the page plus one row, each beside the count of all filtered rows.
-        var rows = ((IQueryable<T>)page).Take(pageSize + 1).Select(row => new Counted<T>(row, filtered.LongCount())).ToList();
+        // One statement: the page plus one row, each beside the count of all filtered rows when it was asked for.
+        var counted = options.Count?.Value == true;
+        var next = ((IQueryable<T>)page).Take(pageSize + 1);
+        var rows = counted ? next.Select(row => new Counted<T>(row, filtered.LongCount())).ToList() : next.AsEnumerable().Select(row => new Counted<T>(row, 0)).ToList();
         var truncated = rows.Count > pageSize;
         var items = rows.Take(pageSize).Select(r => r.Row).ToList();
 
         string? token = null;
+        var entity = (IEdmEntityType)options.Context.ElementType;
         if (truncated)
         {
-            token = ReportingSkipTokenHandler.SkipToken(items[^1], options.Context.Model, (IEdmEntityType)options.Context.ElementType, options.OrderBy?.OrderByClause);
+            token = ReportingSkipTokenHandler.SkipToken(items[^1], options.Context.Model, entity, options.OrderBy?.OrderByClause);
             if (token is null)
             {
                 return null;
@@ -103,16 +111,27 @@ public static class CountedPage
         }
 
         var feature = options.Request.ODataFeature();
+        if (counted)
+        {
+            // An empty page ($skip past the end, $top=0) has no row to carry the count: only then is it a statement of its own.
+            feature.TotalCount = rows.Count > 0 ? rows[0].Total : filtered.LongCount();
+        }
 
-        // An empty page ($skip past the end, $top=0) has no row to carry the count: only then is it a statement of its own.
-        feature.TotalCount = rows.Count > 0 ? rows[0].Total : filtered.LongCount();
         if (token is not null)
         {
             feature.NextLink = ReportingSkipTokenHandler.NextPageLink(new Uri(options.Request.GetEncodedUrl()), pageSize, token);
         }
 
+        if (options.Context.NavigationSource is IEdmEntitySetBase set && PlainFeedWriter.Accepts(options.Request) && PlainFeedWriter.CanWrite(entity, typeof(T)))
+        {
+            options.Request.HttpContext.Items[Key] = new Page(set, [.. items.Cast<object>()], counted ? feature.TotalCount : null, feature.NextLink);
+        }
+
         return items.AsQueryable();
     }
+
+    /// <summary>A page ready for <see cref="PlainFeedWriter"/>.</summary>
+    public sealed record Page(IEdmEntitySetBase Set, IReadOnlyList<object> Rows, long? Count, Uri? NextLink);
 
     private sealed record Counted<T>(T Row, long Total);
 }

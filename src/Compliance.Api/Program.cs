@@ -48,6 +48,10 @@ builder.Services.AddDbContext<ComplianceDbContext>(
     optionsLifetime: ServiceLifetime.Singleton);
 builder.Services.AddScoped<ApiKeyIssuer>();
 
+builder.Services.AddOptions<ApiKeyCacheOptions>().BindConfiguration(ApiKeyCacheOptions.Section)
+    .Validate(o => o.KeyCacheSeconds >= 0, "Auth:KeyCacheSeconds must not be negative.").ValidateOnStart();
+builder.Services.AddSingleton<ApiKeyCache>();
+builder.Services.AddHostedService<ApiKeyChangeListener>();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 Policies.Add(builder.Services.AddAuthorizationBuilder());

@@ -85,7 +85,7 @@ public static class ApiKeysApi
     private static async Task<Ok<Paged<ApiKeyView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await db.Set<ApiKey>().AsNoTracking().OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).ToPagedAsync(paging, ApiKeyView.From, ct));
 
-    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ComplianceDbContext db, TimeProvider clock, ApiKeyCache cache, CancellationToken ct)
     {
         var key = await db.Set<ApiKey>().SingleOrDefaultAsync(k => k.Id == id, ct);
         if (key is null)
@@ -95,6 +95,9 @@ public static class ApiKeysApi
 
         key.RevokedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+
+        // Forgotten here at once; other instances forget it when the commit's notification reaches them.
+        cache.Evict(id);
         return TypedResults.NoContent();
     }
 }

@@ -9,15 +9,17 @@ using Npgsql;
 namespace Compliance.Api.Infrastructure.Auth;
 
 /// <summary>
-/// <c>Authorization: Bearer &lt;key&gt;</c>. Every request looks the key up again (no cache), so a revoked or
-/// expired key fails on its very next request. The lookup goes through the security-definer function
-/// <c>app.authenticate_api_key</c> because no tenant is known yet.
+/// <c>Authorization: Bearer &lt;key&gt;</c>. The lookup goes through the security-definer function
+/// <c>app.authenticate_api_key</c> because no tenant is known yet; a successful one is reused from
+/// <see cref="ApiKeyCache"/>, which every change to the key evicts, so a revoked key still fails on its next request.
+/// Expiry is checked on every request.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     NpgsqlDataSource dataSource,
+    ApiKeyCache cache,
     TenantContext tenant,
     TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -40,26 +42,30 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed API key.");
         }
 
-        await using var cmd = dataSource.CreateCommand(
-            "select key_id, tenant_id, role, supplier_id, expires_at, revoked_at from app.authenticate_api_key(@h)");
-        cmd.Parameters.AddWithValue("h", ApiKeySecrets.Hash(key));
-        await using var reader = await cmd.ExecuteReaderAsync(Context.RequestAborted);
-        if (!await reader.ReadAsync(Context.RequestAborted))
+        var hash = ApiKeySecrets.Hash(key);
+        if (!cache.TryGet(hash, out var found))
         {
-            return AuthenticateResult.Fail("Unknown API key.");
+            var version = cache.Version;
+            if (await LookUpAsync(hash) is not { } looked)
+            {
+                return AuthenticateResult.Fail("Unknown API key.");
+            }
+
+            if (looked.Revoked)
+            {
+                return AuthenticateResult.Fail("API key revoked or expired.");
+            }
+
+            found = looked.Key;
+            cache.Store(hash, found, version);
         }
 
-        var keyId = reader.GetGuid(0);
-        var tenantId = reader.GetGuid(1);
-        var role = reader.GetString(2);
-        Guid? supplierId = reader.IsDBNull(3) ? null : reader.GetGuid(3);
-        DateTimeOffset? expiresAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4);
-        var revoked = !reader.IsDBNull(5);
-        if (revoked || (expiresAt is { } e && e <= clock.GetUtcNow()))
+        if (found.ExpiresAt is { } e && e <= clock.GetUtcNow())
         {
             return AuthenticateResult.Fail("API key revoked or expired.");
         }
 
+        var (keyId, tenantId, role, supplierId) = (found.KeyId, found.TenantId, found.Role, found.SupplierId);
         tenant.Set(tenantId, role == Roles.Supplier ? supplierId : null, keyId, role);
         var claims = new List<Claim>
         {
@@ -75,5 +81,25 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private async Task<(AuthenticatedKey Key, bool Revoked)?> LookUpAsync(byte[] hash)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "select key_id, tenant_id, role, supplier_id, expires_at, revoked_at from app.authenticate_api_key(@h)");
+        cmd.Parameters.AddWithValue("h", hash);
+        await using var reader = await cmd.ExecuteReaderAsync(Context.RequestAborted);
+        if (!await reader.ReadAsync(Context.RequestAborted))
+        {
+            return null;
+        }
+
+        var found = new AuthenticatedKey(
+            reader.GetGuid(0),
+            reader.GetGuid(1),
+            reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetGuid(3),
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
+        return (found, !reader.IsDBNull(5));
     }
 }

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using Compliance.IntegrationTests.Infrastructure;
+
+namespace Compliance.IntegrationTests.Foundation;
+
+/// <summary>
+/// A successful key lookup is reused (<c>ApiKeyCache</c>), and a change to the key evicts it: through the API at
+/// once, and from another instance (a change made straight in the database) as soon as PostgreSQL announces the
+/// commit (<c>api_key_changed</c>). The test clock does not move here unless a test moves it, so the cache's
+/// lifetime cannot be what makes a key fail.
+/// </summary>
+public class ApiKeyCacheTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
+{
+    [Fact]
+    public async Task KeyRevokedByAnotherInstance_FailsAsSoonAsTheCommitIsAnnounced()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var (id, client) = await KeyAsync(tenant);
+        await Http.EnsureStatusAsync(await client.GetAsync("/api/v1/suppliers"), 200);
+
+        await RevokeInDatabaseAsync(id);
+
+        var status = HttpStatusCode.OK;
+        for (var attempt = 0; attempt < 50 && status != HttpStatusCode.Unauthorized; attempt++)
+        {
+            await Task.Delay(100);
+            status = (await client.GetAsync("/api/v1/suppliers")).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task WithoutTheAnnouncement_ALookupIsReused_OnlyForItsLifetime()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var (id, client) = await KeyAsync(tenant);
+        await Http.EnsureStatusAsync(await client.GetAsync("/api/v1/suppliers"), 200);
+        await factory.ScalarAsync<int>("alter table api_keys disable trigger api_keys_changed; select 1");
+        try
+        {
+            await RevokeInDatabaseAsync(id);
+
+            // No notice came: the stored lookup answers (this is the reuse that saves the round trip) ...
+            await Http.EnsureStatusAsync(await client.GetAsync("/api/v1/suppliers"), 200);
+
+            // ... until its lifetime (Auth:KeyCacheSeconds, 30 s) is over.
+            factory.Clock.Advance(TimeSpan.FromSeconds(31));
+            await Http.AssertProblemAsync(await client.GetAsync("/api/v1/suppliers"), 401);
+        }
+        finally
+        {
+            await factory.ScalarAsync<int>("alter table api_keys enable trigger api_keys_changed; select 1");
+        }
+    }
+
+    [Fact]
+    public async Task CachedAuditorKey_StillExpiresOnTime()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var auditor = factory.Client(await tenant.KeyAsync("auditor", expiresAt: factory.Clock.GetUtcNow().AddSeconds(10)));
+        await Http.EnsureStatusAsync(await auditor.GetAsync("/api/v1/sites"), 200);
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(11));
+
+        await Http.AssertProblemAsync(await auditor.GetAsync("/api/v1/sites"), 401);
+    }
+
+    private async Task<(Guid Id, HttpClient Client)> KeyAsync(TestTenant tenant)
+    {
+        var created = await Http.JsonAsync(await tenant.Owner.PostAsJsonAsync("/api/v1/api-keys", new { name = "cached", role = "compliance" }), 201);
+        return (created.GetProperty("id").GetGuid(), factory.Client(created.GetProperty("key").GetString()));
+    }
+
+    private Task<long> RevokeInDatabaseAsync(Guid id) => factory.ScalarAsync<long>(
+        "with revoked as (update api_keys set revoked_at = now() where id = @id returning 1) select count(*) from revoked", ("id", id));
+}

@@ -179,6 +179,34 @@ public class SkipTokenPagingTests(ComplianceApiFactory factory) : IClassFixture<
         Assert.Equal(order, all.Rows.Select(r => r.GetProperty("Id").GetGuid()).ToArray());
     }
 
+    /// <summary>The "Done when" walk: an auditor pages through worker-paid fees by next link, every fee once, in key order.</summary>
+    [Fact]
+    public async Task Fees_PageByNextLink_EveryFeeOnce()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        await tenant.SeedReportingAsync();
+        await factory.ScalarAsync<long>(
+            """
+            with w as (select tenant_id, supplier_id, site_id, id from workers where tenant_id = @t limit 1),
+            inserted as (
+              insert into fees (id, tenant_id, supplier_id, site_id, worker_id, category, amount, currency, paid_by, paid_to, paid_on, paid_in_country, financed_by_loan, recorded_at)
+              select gen_random_uuid(), w.tenant_id, w.supplier_id, w.site_id, w.id, 'recruitment', 10 + i, 'MYR', 'worker', 'agency', date '2026-01-01' + i, 'NP', i % 2 = 0, now()
+              from w, generate_series(1, 230) i
+              returning 1)
+            select count(*) from inserted
+            """,
+            ("t", tenant.TenantId));
+        var auditor = factory.Client(await tenant.KeyAsync("auditor"));
+
+        var all = await auditor.GetAllAsync("/odata/Fees?$filter=PaidBy eq 'worker'&$count=true");
+        var expected = await factory.ScalarAsync<Guid[]>(
+            "select array_agg(id order by id) from fees where tenant_id = @t and paid_by = 'worker'", ("t", tenant.TenantId));
+
+        Assert.True(all.Pages >= 3, $"{all.Pages} pages");
+        Assert.Equal(expected.Length, all.Count);
+        Assert.Equal(expected, all.Rows.Select(r => r.GetProperty("Id").GetGuid()).ToArray());
+    }
+
     /// <summary>
     /// A counted page is read in one statement (rows and count side by side); the count is still every filtered
     /// row whatever the page, $skip or $top, including an empty page that has no row to carry it.

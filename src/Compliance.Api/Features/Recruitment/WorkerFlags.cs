@@ -73,10 +73,17 @@ public static class WorkerFlags
     /// <summary>One page of worker ids matching the filter, ordered by employee reference, with the total count.</summary>
     public static async Task<(List<Guid> Ids, int Total)> PageAsync(ComplianceDbContext db, WorkerFilter filter, int page, int size, DateTimeOffset asOf, CancellationToken ct)
     {
-        var sql = new StringBuilder(
-            "select f.worker_id, count(*) over () from app.worker_flags(@asOf) f join workers w on w.tenant_id = f.tenant_id and w.id = f.worker_id where true");
+        // app.worker_flags has exactly one row per worker, so it is joined only when a flag filters the page: the
+        // flags of every worker of the tenant are computed only for a flag filter (seconds at 200,000 workers).
+        var flagged = filter.Flag is { Length: > 0 };
+        var sql = new StringBuilder(flagged
+            ? "select w.id, count(*) over () from app.worker_flags(@asOf) f join workers w on w.tenant_id = f.tenant_id and w.id = f.worker_id where true"
+            : "select w.id, count(*) over () from workers w where true");
         await using var cmd = await CommandAsync(db, string.Empty, ct);
-        cmd.Parameters.AddWithValue("asOf", asOf);
+        if (flagged)
+        {
+            cmd.Parameters.AddWithValue("asOf", asOf);
+        }
         void Equal(string column, object? value, string name)
         {
             if (value is not null)

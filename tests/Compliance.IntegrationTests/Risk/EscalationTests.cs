@@ -273,6 +273,23 @@ public class EscalationTests(EscalationApiFactory factory) : IClassFixture<Escal
     }
 
     [Fact]
+    public async Task SigningSecret_IsStoredSealed_AlsoWhenChanged()
+    {
+        var (tenant, _, destinationId, _) = await CriticalSiteWithDestinationAsync();
+        const string Rotated = "rotated-signing-secret-0123456789abcdef";
+
+        var stored = await factory.ScalarAsync<string>("select signing_secret from escalation_destinations where id = @id", ("id", destinationId));
+        await Http.EnsureStatusAsync(await tenant.Owner.PatchAsJsonAsync($"/api/v1/escalation-destinations/{destinationId}", new { signingSecret = Rotated }), 200);
+        var rotated = await factory.ScalarAsync<string>("select signing_secret from escalation_destinations where id = @id", ("id", destinationId));
+
+        Assert.StartsWith(SigningSecretProtector.Prefix, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, stored, StringComparison.Ordinal);
+        Assert.StartsWith(SigningSecretProtector.Prefix, rotated, StringComparison.Ordinal);
+        Assert.DoesNotContain(Rotated, rotated, StringComparison.Ordinal);
+        Assert.NotEqual(stored, rotated);
+    }
+
+    [Fact]
     public async Task Destinations_AreOwnerOnly_SecretIsNeverReturned_AndOtherTenantsSeeNothing()
     {
         var (tenant, _, destinationId, _) = await CriticalSiteWithDestinationAsync();

@@ -12,6 +12,7 @@ public static class RiskModule
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DestinationAddressGuard>();
+        services.AddSingleton<SigningSecretProtector>();
         services.AddSingleton<DossierRenderer>();
         services.AddScoped<GrievanceEscalations>();
         services.AddScoped<RiskAssessmentJob>();

@@ -28,7 +28,8 @@ public sealed class TestimonyCrypto(WorkerVoiceKeys keys)
 
     public static string Open(byte[] dataKey, byte[] sealedValue, Guid rowId) => Encoding.UTF8.GetString(OpenBytes(dataKey, sealedValue, rowId));
 
-    private static byte[] SealBytes(byte[] key, byte[] plaintext, Guid rowId)
+    /// <summary>AES-256-GCM under <paramref name="key"/>, bound to <paramref name="rowId"/> (also used for destination signing secrets).</summary>
+    public static byte[] SealBytes(byte[] key, byte[] plaintext, Guid rowId)
     {
         var output = new byte[1 + NonceSize + TagSize + plaintext.Length];
         output[0] = Version;
@@ -39,7 +40,7 @@ public sealed class TestimonyCrypto(WorkerVoiceKeys keys)
         return output;
     }
 
-    private static byte[] OpenBytes(byte[] key, byte[] sealedValue, Guid rowId)
+    public static byte[] OpenBytes(byte[] key, byte[] sealedValue, Guid rowId)
     {
         if (sealedValue.Length < 1 + NonceSize + TagSize || sealedValue[0] != Version)
         {

@@ -70,7 +70,7 @@ public static class DestinationsApi
     }
 
     private static async Task<Results<Created<DestinationView>, ValidationProblem>> CreateAsync(
-        CreateDestinationRequest request, ComplianceDbContext db, DestinationAddressGuard guard, TimeProvider clock, CancellationToken ct)
+        CreateDestinationRequest request, ComplianceDbContext db, DestinationAddressGuard guard, SigningSecretProtector secrets, TimeProvider clock, CancellationToken ct)
     {
         if (await guard.CheckAsync(request.Url!, ct) is { } refused)
         {
@@ -78,14 +78,15 @@ public static class DestinationsApi
         }
 
         var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7();
         var destination = new EscalationDestination
         {
-            Id = Guid.CreateVersion7(),
+            Id = id,
             Name = request.Name!.Trim(),
             Kind = request.Kind!,
             Jurisdiction = request.Jurisdiction!,
             Url = request.Url!,
-            SigningSecret = request.SigningSecret!,
+            SigningSecret = secrets.Seal(request.SigningSecret!, id),
             MinimumLevel = request.MinimumLevel!,
             Active = request.Active ?? true,
             CreatedAt = now,
@@ -105,7 +106,7 @@ public static class DestinationsApi
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<DestinationView>, NotFound, ValidationProblem>> UpdateAsync(
-        Guid id, UpdateDestinationRequest request, ComplianceDbContext db, DestinationAddressGuard guard, TimeProvider clock, CancellationToken ct)
+        Guid id, UpdateDestinationRequest request, ComplianceDbContext db, DestinationAddressGuard guard, SigningSecretProtector secrets, TimeProvider clock, CancellationToken ct)
     {
         var destination = await db.Set<EscalationDestination>().SingleOrDefaultAsync(d => d.Id == id, ct);
         if (destination is null)
@@ -122,7 +123,7 @@ public static class DestinationsApi
         destination.Kind = request.Kind ?? destination.Kind;
         destination.Jurisdiction = request.Jurisdiction ?? destination.Jurisdiction;
         destination.Url = request.Url ?? destination.Url;
-        destination.SigningSecret = request.SigningSecret ?? destination.SigningSecret;
+        destination.SigningSecret = request.SigningSecret is null ? destination.SigningSecret : secrets.Seal(request.SigningSecret, destination.Id);
         destination.MinimumLevel = request.MinimumLevel ?? destination.MinimumLevel;
         destination.Active = request.Active ?? destination.Active;
         destination.UpdatedAt = clock.GetUtcNow();

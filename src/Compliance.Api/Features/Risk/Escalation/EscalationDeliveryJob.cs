@@ -25,6 +25,7 @@ public sealed class EscalationDeliveryJob(
     TimeProvider clock,
     IOptions<EscalationOptions> options,
     GrievanceEscalations grievanceEscalations,
+    SigningSecretProtector secrets,
     ILogger<EscalationDeliveryJob> logger)
 {
     public const string HttpClientName = "escalation";
@@ -53,7 +54,7 @@ public sealed class EscalationDeliveryJob(
             select.Parameters.AddWithValue("id", escalationId);
             await using var reader = await select.ExecuteReaderAsync(ct);
             target = await reader.ReadAsync(ct)
-                ? new Target(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetGuid(6))
+                ? new Target(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), secrets.Open(reader.GetString(4), reader.GetGuid(6)), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetGuid(6))
                 : null;
         }
 

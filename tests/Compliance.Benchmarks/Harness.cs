@@ -143,3 +143,55 @@ public sealed class Latencies
 
     public string Summary() => $"p50 {Percentile(50):F2} ms, p95 {Percentile(95):F2} ms, p99 {Percentile(99):F2} ms (n={Count})";
 }
+
+/// <summary>
+/// Every database command Npgsql runs while this lives (its activities), printable as offsets from a start with
+/// durations: where the time of a request or a job goes (diagnostics for <c>--timeline</c>).
+/// </summary>
+public sealed class StatementTimeline : IDisposable
+{
+    private readonly List<Activity> _activities = [];
+    private readonly ActivityListener _listener;
+
+    public StatementTimeline()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name.StartsWith("Npgsql", StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                lock (_activities)
+                {
+                    _activities.Add(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public void Clear()
+    {
+        lock (_activities)
+        {
+            _activities.Clear();
+        }
+    }
+
+    public void Print(DateTime start, int statementChars)
+    {
+        lock (_activities)
+        {
+            foreach (var a in _activities.OrderBy(a => a.StartTimeUtc))
+            {
+                var text = (a.GetTagItem("db.query.text") ?? a.GetTagItem("db.statement") ?? a.DisplayName)?.ToString() ?? "";
+                text = text.ReplaceLineEndings(" ");
+                Console.WriteLine(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"  +{(a.StartTimeUtc - start).TotalMilliseconds,8:F2} ms {a.Duration.TotalMilliseconds,8:F2} ms  {text[..Math.Min(text.Length, statementChars)]}"));
+            }
+        }
+    }
+
+    public void Dispose() => _listener.Dispose();
+}

@@ -190,42 +190,15 @@ public sealed class ODataBenchmark : IBenchmark
             _ = await http.GetByteArrayAsync(url);
         }
 
-        var activities = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name.StartsWith("Npgsql", StringComparison.Ordinal),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                lock (activities)
-                {
-                    activities.Add(a);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var timeline = new StatementTimeline();
         for (var i = 0; i < 5; i++)
         {
-            lock (activities)
-            {
-                activities.Clear();
-            }
-
+            timeline.Clear();
             var start = DateTime.UtcNow;
             var watch = Stopwatch.StartNew();
             _ = await http.GetByteArrayAsync(url);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"timeline request {watch.Elapsed.TotalMilliseconds:F2} ms"));
-            lock (activities)
-            {
-                foreach (var a in activities.OrderBy(a => a.StartTimeUtc))
-                {
-                    var text = (a.GetTagItem("db.query.text") ?? a.GetTagItem("db.statement") ?? a.DisplayName)?.ToString() ?? "";
-                    text = text.ReplaceLineEndings(" ");
-                    Console.WriteLine(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"  +{(a.StartTimeUtc - start).TotalMilliseconds,6:F2} ms {a.Duration.TotalMilliseconds,6:F2} ms  {text[..Math.Min(text.Length, statementChars)]}"));
-                }
-            }
+            timeline.Print(start, statementChars);
         }
     }
 

@@ -21,7 +21,7 @@ public sealed class RescoreBenchmark : IBenchmark
 
     public string Name => "rescore";
 
-    public string Description => "Full risk rescore of a generated dataset (--sites 2000 --workers 200000) vs a count(*) pass";
+    public string Description => "Full risk rescore of a generated dataset (--sites 2000 --workers 200000) vs a count(*) pass [--explain 1] [--timeline 1] [--statement-chars 90]";
 
     public async Task RunAsync(BenchOptions options)
     {
@@ -48,6 +48,8 @@ public sealed class RescoreBenchmark : IBenchmark
 
         floor.Stop();
 
+        using var timeline = options.Text("timeline") is null ? null : new StatementTimeline();
+        var started = DateTime.UtcNow;
         var watch = Stopwatch.StartNew();
         foreach (var tenantId in counts.TenantIds)
         {
@@ -56,6 +58,7 @@ public sealed class RescoreBenchmark : IBenchmark
         }
 
         watch.Stop();
+        timeline?.Print(started, options.Number("statement-chars", 90));
 
         await using (var conn = new NpgsqlConnection(db.Owner))
         {

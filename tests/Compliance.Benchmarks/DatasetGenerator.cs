@@ -153,6 +153,11 @@ public static class DatasetGenerator
             WriteTimes(w, now, 2);
         }, ct);
 
+        // Like a restore: the per-worker facts triggers (migration 013) are off while the records load and every
+        // worker's facts are refreshed once at the end, through the same function the triggers call; otherwise each
+        // loaded table would rewrite every worker row once more.
+        await ExecuteAsync(conn, string.Concat(FactSources.Select(t => $"alter table {t} disable trigger user; ")), ct);
+
         var feeWorkers = workerRows.Where(r => r.PaidFee).ToArray();
         rows["fees"] = await CopyAsync(conn, FeeColumns, feeWorkers, (w, r, i) =>
         {
@@ -333,8 +338,20 @@ public static class DatasetGenerator
             WriteTimes(w, now, 2);
         }, ct);
 
+        await ExecuteAsync(conn, string.Concat(FactSources.Select(t => $"alter table {t} enable trigger user; ")), ct);
+        foreach (var tenantId in tenantIds)
+        {
+            await using var refresh = new NpgsqlCommand(
+                "select app.refresh_worker_recruitment_facts(@t, array(select id from workers where tenant_id = @t))::text", conn)
+            { CommandTimeout = 600 };
+            refresh.Parameters.AddWithValue("t", tenantId);
+            await refresh.ExecuteNonQueryAsync(ct);
+        }
+
         await tx.CommitAsync(ct);
 
+        // The refresh left a second version of every worker row; compact it as a restore would have written it.
+        await ExecuteAsync(conn, "vacuum full workers", ct);
         await using (var analyze = new NpgsqlCommand("analyze " + string.Join(", ", DatasetCounts.Tables), conn))
         {
             analyze.CommandTimeout = 600;
@@ -342,6 +359,15 @@ public static class DatasetGenerator
         }
 
         return new DatasetCounts(tenantIds, rows, watch.Elapsed);
+    }
+
+    /// <summary>The tables whose rows the per-worker recruitment facts are computed from (migration 013's triggers).</summary>
+    private static readonly string[] FactSources = ["fees", "reimbursements", "declarations", "contracts", "passport_custody"];
+
+    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 600 };
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private const string FeeColumns = "fees (id, tenant_id, supplier_id, site_id, worker_id, category, amount, currency, paid_by, paid_to, paid_on, paid_in_country, financed_by_loan, loan_interest_rate_percent, note, recorded_at)";

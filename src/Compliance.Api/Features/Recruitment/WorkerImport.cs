@@ -333,7 +333,7 @@ public static class WorkerImport
     private static async Task WriteAsync(ComplianceDbContext db, List<Worker> workers, List<Fee> fees, CancellationToken ct)
     {
         await using (var create = await WorkerFlags.CommandAsync(db, """
-            create temp table import_workers (like workers) on commit drop;
+            create temp table import_workers (like workers including defaults) on commit drop;
             create temp table import_fees (like fees) on commit drop;
             set local statement_timeout = '10min';
             """, ct))

@@ -49,13 +49,14 @@ public static class SiteEvidenceGatherer
     }
 
     /// <summary>
-    /// Planner setting for the recruitment statement only (public for the rescore benchmark's plan diagnostics). The
+    /// Planner settings for the recruitment statement only (public for the rescore benchmark's plan diagnostics). The
     /// planner estimates every RLS-filtered table at about 0.5% of its rows (the supplier policy's
-    /// <c>app.current_supplier() is null</c> gets a default selectivity), so inside <c>app.contract_flags</c> it would
-    /// join all contracts to workers by ~200,000 index probes; this statement reads whole tables, where hash joins
-    /// are cheaper. Restored right after: the job's small statements (grievance escalations) need nested loops.
+    /// <c>app.current_supplier() is null</c> gets a default selectivity): it would then probe the access requests once
+    /// per worker and sort all workers by site to group them. This statement reads every worker of the tenant once,
+    /// where hash joins and one hash aggregate over the sites are cheaper. Restored right after: the job's small
+    /// statements (grievance escalations) need nested loops.
     /// </summary>
-    public const string RecruitmentPlannerSettings = "set local enable_nestloop = off";
+    public const string RecruitmentPlannerSettings = "set local enable_nestloop = off; set local enable_sort = off";
 
     /// <summary>The recruitment source statement (public for the rescore benchmark's plan diagnostics).</summary>
     public const string RecruitmentSql = """
@@ -94,7 +95,8 @@ public static class SiteEvidenceGatherer
 
     /// <summary>
     /// Recruitment source, one statement: <c>app.worker_flags(@asOf)</c> (the flags the API shows, defined once in
-    /// SQL) counted per site over the active workforce. Under-age-at-hire also counts workers who have left: a
+    /// SQL) counted per site over the active workforce. It reads one row per worker: the facts kept on the worker at
+    /// write time (migration 013), with only the time-dependent flags computed here. Under-age-at-hire also counts workers who have left: a
     /// child hired is evidence whether or not they are still there. Declarations and consent are counted as facts
     /// and never clear a flag.
     /// </summary>
@@ -136,7 +138,7 @@ public static class SiteEvidenceGatherer
             }
         }
 
-        await ExecuteAsync(connection, transaction, "set local enable_nestloop to default", ct);
+        await ExecuteAsync(connection, transaction, "set local enable_nestloop to default; set local enable_sort to default", ct);
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public sealed class RescoreBenchmark : IBenchmark
 
     public string Name => "rescore";
 
-    public string Description => "Full risk rescore of a generated dataset (--sites 2000 --workers 200000) vs a count(*) pass [--explain 1] [--timeline 1] [--statement-chars 90]";
+    public string Description => "Full risk rescore of a generated dataset (--sites 2000 --workers 200000) vs a count(*) pass [--explain 1] [--timeline 1] [--statement-chars 90] [--write-samples 500]";
 
     public async Task RunAsync(BenchOptions options)
     {
@@ -74,6 +74,8 @@ public sealed class RescoreBenchmark : IBenchmark
             Console.WriteLine($"levels   : {string.Join(", ", levels)}");
         }
 
+        await WriteCostAsync(db, counts.TenantIds[0], options.Number("write-samples", 500));
+
         if (options.Text("explain") is not null)
         {
             await ExplainAsync(db, counts.TenantIds[0]);
@@ -82,6 +84,74 @@ public sealed class RescoreBenchmark : IBenchmark
         Console.WriteLine($"rescore  : {watch.Elapsed.TotalSeconds,7:F2} s  {sites / watch.Elapsed.TotalSeconds,10:N0} sites/s  (target < 30 s)");
         Console.WriteLine($"count(*) : {floor.Elapsed.TotalSeconds,7:F2} s  over {string.Join(", ", EvidenceTables)}");
         Console.WriteLine($"ratio    : {watch.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F1}x the floor (target <= 5x)");
+    }
+
+    /// <summary>
+    /// What keeping the recruitment facts at write time costs a write: one worker-paid fee per transaction for a
+    /// random worker, as the runtime role under RLS (what an API write does in SQL), with the facts trigger on and,
+    /// in the same run, with it off (the baseline). <c>--write-samples N</c> per side.
+    /// </summary>
+    private static async Task WriteCostAsync(BenchDatabase db, Guid tenantId, int samples)
+    {
+        var workers = new List<Guid>();
+        await using (var owner = new NpgsqlConnection(db.Owner))
+        {
+            await owner.OpenAsync();
+            await using var cmd = new NpgsqlCommand("select id from workers where tenant_id = @t order by random() limit @n", owner);
+            cmd.Parameters.AddWithValue("t", tenantId);
+            cmd.Parameters.AddWithValue("n", 3 * samples);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                workers.Add(reader.GetGuid(0));
+            }
+        }
+
+        await using var conn = new NpgsqlConnection(db.Runtime);
+        await conn.OpenAsync();
+        async Task<Latencies> MeasureAsync(IEnumerable<Guid> ids)
+        {
+            var latencies = new Latencies();
+            foreach (var id in ids)
+            {
+                await latencies.TimeAsync(async () =>
+                {
+                    await using var tx = await conn.BeginTransactionAsync();
+                    await Compliance.Api.Infrastructure.Database.TenantSql.SetAsync(conn, tx, tenantId, null, CancellationToken.None);
+                    await using var insert = new NpgsqlCommand(
+                        """
+                        insert into fees (id, tenant_id, supplier_id, site_id, worker_id, category, amount, currency, paid_by, paid_to, paid_on, paid_in_country, financed_by_loan, recorded_at)
+                        select gen_random_uuid(), tenant_id, supplier_id, site_id, id, 'recruitment', 500, 'MYR', 'worker', 'agency', date '2025-01-01', 'NP', false, now()
+                        from workers where id = @w
+                        """,
+                        conn,
+                        tx);
+                    insert.Parameters.AddWithValue("w", id);
+                    await insert.ExecuteNonQueryAsync();
+                    await tx.CommitAsync();
+                    return 0;
+                });
+            }
+
+            return latencies;
+        }
+
+        _ = await MeasureAsync(workers.Take(samples / 5)); // warm-up: plans cached, code jitted
+        var kept = await MeasureAsync(workers.Skip(samples).Take(samples));
+        await using (var owner = new NpgsqlConnection(db.Owner))
+        {
+            await owner.OpenAsync();
+            await using var off = new NpgsqlCommand("alter table fees disable trigger fees_facts_insert", owner);
+            await off.ExecuteNonQueryAsync();
+            var plain = await MeasureAsync(workers.Skip(2 * samples).Take(samples));
+            await using var on = new NpgsqlCommand("alter table fees enable trigger fees_facts_insert", owner);
+            await on.ExecuteNonQueryAsync();
+            Console.WriteLine($"fee write, facts kept : {kept.Summary()}");
+            Console.WriteLine($"fee write, trigger off: {plain.Summary()}");
+            Console.WriteLine(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"write cost ratio      : p50 x{kept.Percentile(50) / plain.Percentile(50):F1}, p95 x{kept.Percentile(95) / plain.Percentile(95):F1}"));
+        }
     }
 
     /// <summary><c>--explain 1</c>: the plan of each evidence statement as the runtime role sees it (diagnostics).</summary>

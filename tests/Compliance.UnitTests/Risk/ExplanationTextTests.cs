@@ -26,10 +26,7 @@ public class ExplanationTextTests
             OpenAuditFindings = Indicators.All.ToDictionary(
                 i => i, i => new AuditFindings(records, (FindingSeverity)(1 + (records % 3)), records)),
         };
-        foreach (var property in Evidence.IntProperties.Where(p => p.Name != nameof(SiteEvidence.ActiveWorkers)))
-        {
-            evidence = Evidence.With(evidence, property.Name, records);
-        }
+        evidence = Evidence.WithEveryCount(evidence, records);
 
         var assessment = RiskModel.Assess(evidence);
 

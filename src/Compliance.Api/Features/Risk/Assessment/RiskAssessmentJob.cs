@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Domain.Risk;
 using Hangfire;
@@ -23,11 +22,6 @@ public sealed class RiskAssessmentJob(
     IBackgroundJobClient jobs,
     ILogger<RiskAssessmentJob> logger)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     /// <summary>The escalation period of an assessment: its UTC calendar month (<c>yyyy-MM</c>).</summary>
     public static string PeriodOf(DateTimeOffset assessedAt) => assessedAt.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
@@ -101,7 +95,7 @@ public sealed class RiskAssessmentJob(
         IReadOnlyList<AssessedSite> sites, IReadOnlyDictionary<Guid, SiteEvidence> evidence, CancellationToken ct)
     {
         var assessed = new List<(AssessedSite Site, Guid Id, RiskAssessment Result)>(sites.Count);
-        var sources = JsonSerializer.Serialize(SiteEvidenceGatherer.Sources, Json);
+        var sources = JsonSerializer.Serialize(SiteEvidenceGatherer.Sources, RiskJson.Default.IReadOnlyListString);
         var inserting = Task.CompletedTask;
         try
         {
@@ -113,8 +107,8 @@ public sealed class RiskAssessmentJob(
                     chunk.Add((sites[i], Guid.CreateVersion7(), RiskModel.Assess(evidence[sites[i].Id])));
                 }
 
-                var evidenceJson = chunk.Select(a => JsonSerializer.Serialize(a.Result.Evidence, Json)).ToArray();
-                var discrepancyJson = chunk.Select(a => JsonSerializer.Serialize(a.Result.Discrepancies, Json)).ToArray();
+                var evidenceJson = chunk.Select(a => JsonSerializer.Serialize(a.Result.Evidence, RiskJson.Default.IReadOnlyListRiskEvidence)).ToArray();
+                var discrepancyJson = chunk.Select(a => JsonSerializer.Serialize(a.Result.Discrepancies, RiskJson.Default.IReadOnlyListDiscrepancy)).ToArray();
                 await inserting;
                 inserting = InsertAssessmentsAsync(connection, tx, tenantId, period, at, sources, chunk, evidenceJson, discrepancyJson, ct);
                 assessed.AddRange(chunk);
@@ -133,7 +127,7 @@ public sealed class RiskAssessmentJob(
     }
 
     /// <summary>Sites per insert statement: small enough to overlap, large enough that per-statement costs stay small.</summary>
-    private const int InsertChunk = 250;
+    internal const int InsertChunk = 250;
 
     private static async Task InsertAssessmentsAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, Guid tenantId, string period, DateTimeOffset at, string sources,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Compliance.Domain.Risk;
 
@@ -92,17 +93,48 @@ public static class RiskModel
 
     private static string Explain(RiskRule rule, int records, decimal measured, Strength strength, int points)
     {
-        var what = rule.Measure switch
+        // One handler over a stack buffer: this runs for every item of every site of a rescore. The text is
+        // "{what}; {why}; {points} of {weight} points." exactly as documented in docs/risk-model.md.
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        text.AppendFormatted(records);
+        text.AppendLiteral(" ");
+        text.AppendLiteral(rule.Describes);
+        switch (rule.Measure)
         {
-            Measure.PercentOfWorkers => FormattableString.Invariant($"{records} {rule.Describes} ({measured}% of workers)"),
-            Measure.Severity => FormattableString.Invariant($"{records} {rule.Describes}: severity {measured}"),
-            _ => FormattableString.Invariant($"{records} {rule.Describes}"),
-        };
-        var why = rule.IsHardTrigger
-            ? "hard trigger, critical at once"
-            : strength == Strength.Strong
-                ? FormattableString.Invariant($"strong from {rule.StrongAt}, at least high")
-                : FormattableString.Invariant($"moderate from {rule.ModerateAt}, strong from {rule.StrongAt}");
-        return string.Create(CultureInfo.InvariantCulture, $"{what}; {why}; {points} of {rule.Weight} points.");
+            case Measure.PercentOfWorkers:
+                text.AppendLiteral(" (");
+                text.AppendFormatted(measured);
+                text.AppendLiteral("% of workers)");
+                break;
+            case Measure.Severity:
+                text.AppendLiteral(": severity ");
+                text.AppendFormatted(measured);
+                break;
+        }
+
+        if (rule.IsHardTrigger)
+        {
+            text.AppendLiteral("; hard trigger, critical at once");
+        }
+        else if (strength == Strength.Strong)
+        {
+            text.AppendLiteral("; strong from ");
+            text.AppendFormatted(rule.StrongAt);
+            text.AppendLiteral(", at least high");
+        }
+        else
+        {
+            text.AppendLiteral("; moderate from ");
+            text.AppendFormatted(rule.ModerateAt);
+            text.AppendLiteral(", strong from ");
+            text.AppendFormatted(rule.StrongAt);
+        }
+
+        text.AppendLiteral("; ");
+        text.AppendFormatted(points);
+        text.AppendLiteral(" of ");
+        text.AppendFormatted(rule.Weight);
+        text.AppendLiteral(" points.");
+        return text.ToStringAndClear();
     }
 }

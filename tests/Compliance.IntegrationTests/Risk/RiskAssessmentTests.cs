@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Compliance.Api.Features.Risk;
 using Compliance.IntegrationTests.Infrastructure;
 
 namespace Compliance.IntegrationTests.Risk;
@@ -96,5 +97,33 @@ public class RiskAssessmentTests(ComplianceApiFactory factory) : IClassFixture<C
         var other = (await factory.CreateTenantAsync()).Owner;
         await Http.AssertProblemAsync(await other.GetAsync($"/api/v1/sites/{siteId}/risk"), 404);
         await Http.AssertProblemAsync(await other.GetAsync($"/api/v1/sites/{siteId}/risk/history"), 404);
+    }
+
+    [Fact]
+    public async Task ManySites_AreAssessedOnceEach_AcrossInsertChunks()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var (_, _, supplierId) = await tenant.CreateSiteAsync();
+        var bulk = RiskAssessmentJob.InsertChunk * 2;
+        await factory.ScalarAsync<long>(
+            """
+            with added as (
+              insert into sites (id, tenant_id, supplier_id, name, country_code, sector, worker_housing, intake_code, created_at, updated_at)
+              select gen_random_uuid(), @t, @s, 'Bulk site ' || g, 'MY', 'garment', false, 'BULK-' || @t::text || '-' || g, now(), now()
+              from generate_series(1, @n) g
+              returning 1)
+            select count(*) from added
+            """,
+            ("t", tenant.TenantId), ("s", supplierId), ("n", bulk));
+        var (criticalSiteId, _) = await tenant.CriticalSiteAsync();
+
+        await RunAssessmentAsync(tenant);
+
+        var sites = bulk + 2;
+        Assert.Equal((long)sites, await factory.ScalarAsync<long>("select count(*) from risk_assessments where tenant_id = @t", ("t", tenant.TenantId)));
+        Assert.Equal((long)sites, await factory.ScalarAsync<long>("select count(distinct site_id) from risk_assessments where tenant_id = @t", ("t", tenant.TenantId)));
+        var risk = await Http.JsonAsync(await tenant.Owner.GetAsync($"/api/v1/sites/{criticalSiteId}/risk"));
+        Assert.Equal("critical", risk.GetProperty("level").GetString());
+        Assert.Equal("CH01.open-audit-finding", Assert.Single(risk.GetProperty("evidence").EnumerateArray()).GetProperty("ruleId").GetString());
     }
 }

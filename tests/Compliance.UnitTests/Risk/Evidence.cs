@@ -41,6 +41,17 @@ internal static class Evidence
         return copy;
     }
 
+    /// <summary>A copy with every count but <see cref="SiteEvidence.ActiveWorkers"/> set to <paramref name="value"/>.</summary>
+    public static SiteEvidence WithEveryCount(SiteEvidence evidence, int value)
+    {
+        foreach (var property in IntProperties.Where(p => p.Name != nameof(SiteEvidence.ActiveWorkers)))
+        {
+            evidence = With(evidence, property.Name, value);
+        }
+
+        return evidence;
+    }
+
     /// <summary>A pseudo-random but reproducible site (fixed seed in the caller).</summary>
     public static SiteEvidence Random(Random random)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Domain.Risk;
 using Hangfire;
@@ -23,11 +22,6 @@ public sealed class RiskAssessmentJob(
     IBackgroundJobClient jobs,
     ILogger<RiskAssessmentJob> logger)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     /// <summary>The escalation period of an assessment: its UTC calendar month (<c>yyyy-MM</c>).</summary>
     public static string PeriodOf(DateTimeOffset assessedAt) => assessedAt.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
@@ -63,17 +57,17 @@ public sealed class RiskAssessmentJob(
         {
             await TenantSql.SetAsync(connection, tx, tenantId, null, ct);
 
-            // The evidence statements group every worker of the tenant by site; keep those sorts in memory.
-            await using (var memory = new NpgsqlCommand("set local work_mem = '64MB'", connection, tx))
+            // The evidence statements group every worker of the tenant by site; keep those sorts in memory. The
+            // evidence documents (several KB per site) are compressed on insert: lz4 does it in about half the
+            // time pglz takes and reads back faster; the stored jsonb is the same either way.
+            await using (var settings = new NpgsqlCommand("set local work_mem = '64MB'; set local default_toast_compression = 'lz4'", connection, tx))
             {
-                await memory.ExecuteNonQueryAsync(ct);
+                await settings.ExecuteNonQueryAsync(ct);
             }
 
             var sites = await SiteEvidenceGatherer.SitesAsync(connection, tx, ct);
             var evidence = await SiteEvidenceGatherer.GatherAsync(connection, tx, sites, assessedAt, ct);
-            var assessed = sites.Select(s => (Site: s, Id: Guid.CreateVersion7(), Result: RiskModel.Assess(evidence[s.Id]))).ToList();
-
-            await InsertAssessmentsAsync(connection, tx, tenantId, period, assessedAt, assessed, ct);
+            var assessed = await AssessAndInsertAsync(connection, tx, tenantId, period, assessedAt, sites, evidence, ct);
             var destinations = await ActiveDestinationsAsync(connection, tx, ct);
             await CreateEscalationsAsync(connection, tx, tenantId, period, assessedAt, assessed, destinations, ct);
             await grievanceEscalations.CreateDueAsync(connection, tx, tenantId, period, assessedAt, ct);
@@ -91,9 +85,53 @@ public sealed class RiskAssessmentJob(
         }
     }
 
-    private static async Task InsertAssessmentsAsync(
+    /// <summary>
+    /// Assesses the sites in chunks and inserts each chunk while the next one is assessed and serialized, so the
+    /// model's CPU time overlaps the database's (jsonb parsing, compression). Npgsql runs one command at a time
+    /// per connection: each insert is awaited before the next starts, all in the job's one transaction.
+    /// </summary>
+    private static async Task<List<(AssessedSite Site, Guid Id, RiskAssessment Result)>> AssessAndInsertAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, Guid tenantId, string period, DateTimeOffset at,
-        List<(AssessedSite Site, Guid Id, RiskAssessment Result)> assessed, CancellationToken ct)
+        IReadOnlyList<AssessedSite> sites, IReadOnlyDictionary<Guid, SiteEvidence> evidence, CancellationToken ct)
+    {
+        var assessed = new List<(AssessedSite Site, Guid Id, RiskAssessment Result)>(sites.Count);
+        var sources = JsonSerializer.Serialize(SiteEvidenceGatherer.Sources, RiskJson.Default.IReadOnlyListString);
+        var inserting = Task.CompletedTask;
+        try
+        {
+            for (var start = 0; start < sites.Count; start += InsertChunk)
+            {
+                var chunk = new List<(AssessedSite Site, Guid Id, RiskAssessment Result)>(Math.Min(InsertChunk, sites.Count - start));
+                for (var i = start; i < Math.Min(start + InsertChunk, sites.Count); i++)
+                {
+                    chunk.Add((sites[i], Guid.CreateVersion7(), RiskModel.Assess(evidence[sites[i].Id])));
+                }
+
+                var evidenceJson = chunk.Select(a => JsonSerializer.Serialize(a.Result.Evidence, RiskJson.Default.IReadOnlyListRiskEvidence)).ToArray();
+                var discrepancyJson = chunk.Select(a => JsonSerializer.Serialize(a.Result.Discrepancies, RiskJson.Default.IReadOnlyListDiscrepancy)).ToArray();
+                await inserting;
+                inserting = InsertAssessmentsAsync(connection, tx, tenantId, period, at, sources, chunk, evidenceJson, discrepancyJson, ct);
+                assessed.AddRange(chunk);
+            }
+
+            await inserting;
+        }
+        catch
+        {
+            // Never leave a command running on the connection the caller is about to roll back and close.
+            await inserting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        return assessed;
+    }
+
+    /// <summary>Sites per insert statement: small enough to overlap, large enough that per-statement costs stay small.</summary>
+    internal const int InsertChunk = 250;
+
+    private static async Task InsertAssessmentsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid tenantId, string period, DateTimeOffset at, string sources,
+        List<(AssessedSite Site, Guid Id, RiskAssessment Result)> assessed, string[] evidenceJson, string[] discrepancyJson, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             """
@@ -107,7 +145,7 @@ public sealed class RiskAssessmentJob(
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.AddWithValue("period", period);
         cmd.Parameters.AddWithValue("version", RiskModel.Version);
-        cmd.Parameters.AddWithValue("sources", JsonSerializer.Serialize(SiteEvidenceGatherer.Sources, Json));
+        cmd.Parameters.AddWithValue("sources", sources);
         cmd.Parameters.AddWithValue("at", at);
         cmd.Parameters.AddWithValue("ids", assessed.Select(a => a.Id).ToArray());
         cmd.Parameters.AddWithValue("sites", assessed.Select(a => a.Site.Id).ToArray());
@@ -116,8 +154,8 @@ public sealed class RiskAssessmentJob(
         cmd.Parameters.AddWithValue("levels", assessed.Select(a => a.Result.LevelCode).ToArray());
         cmd.Parameters.AddWithValue("points", assessed.Select(a => a.Result.PointsTotal).ToArray());
         cmd.Parameters.AddWithValue("floors", assessed.Select(a => RiskLevels.Code(a.Result.Floor)).ToArray());
-        cmd.Parameters.AddWithValue("evidence", assessed.Select(a => JsonSerializer.Serialize(a.Result.Evidence, Json)).ToArray());
-        cmd.Parameters.AddWithValue("discrepancies", assessed.Select(a => JsonSerializer.Serialize(a.Result.Discrepancies, Json)).ToArray());
+        cmd.Parameters.AddWithValue("evidence", evidenceJson);
+        cmd.Parameters.AddWithValue("discrepancies", discrepancyJson);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -32,6 +32,7 @@ public static class JobsSetup
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseActivator(new ScopedJobActivator(sp.GetRequiredService<IServiceScopeFactory>()))
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .UsePostgreSqlStorage(
                 o => o.UseNpgsqlConnection(connections.Owner),
                 new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(2) }));

@@ -59,8 +59,16 @@ public sealed class RiskAssessmentJob(
 
             // The evidence statements group every worker of the tenant by site; keep those sorts in memory. The
             // evidence documents (several KB per site) are compressed on insert: lz4 does it in about half the
-            // time pglz takes and reads back faster; the stored jsonb is the same either way.
-            await using (var settings = new NpgsqlCommand("set local work_mem = '64MB'; set local default_toast_compression = 'lz4'", connection, tx))
+            // time pglz takes and reads back faster; the stored jsonb is the same either way. Only where the
+            // server was built with lz4 (it lists it among the setting's values); elsewhere pglz stays.
+            await using (var settings = new NpgsqlCommand(
+                """
+                set local work_mem = '64MB';
+                select set_config('default_toast_compression', 'lz4', true) from pg_settings
+                where name = 'default_toast_compression' and 'lz4' = any(enumvals)
+                """,
+                connection,
+                tx))
             {
                 await settings.ExecuteNonQueryAsync(ct);
             }

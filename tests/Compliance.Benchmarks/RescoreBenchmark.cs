@@ -21,7 +21,7 @@ public sealed class RescoreBenchmark : IBenchmark
 
     public string Name => "rescore";
 
-    public string Description => "Full risk rescore of a generated dataset (--sites 2000 --workers 200000) vs a count(*) pass [--explain 1] [--timeline 1] [--statement-chars 90] [--write-samples 500]";
+    public string Description => "Full risk rescore of a generated dataset (--sites 2000 --workers 200000) vs a count(*) pass [--runs 3] [--explain 1] [--timeline 1] [--statement-chars 90] [--write-samples 500]";
 
     public async Task RunAsync(BenchOptions options)
     {
@@ -34,36 +34,51 @@ public sealed class RescoreBenchmark : IBenchmark
         await using var app = db.App().WithWebHostBuilder(b => b.UseContentRoot(AppContext.BaseDirectory));
         _ = app.Services; // start the host outside the timing
 
-        var floor = Stopwatch.StartNew();
+        // Write the load's dirty pages out now, so neither measurement shares the machine with that flush.
         await using (var conn = new NpgsqlConnection(db.Owner))
         {
             await conn.OpenAsync();
-            var sql = string.Join(" union all ", EvidenceTables.Select(t => $"select count(*) from {t}"));
-            await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 600 };
-            await using var reader = await cmd.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            await using var checkpoint = new NpgsqlCommand("checkpoint", conn) { CommandTimeout = 600 };
+            try
             {
+                await checkpoint.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                Console.WriteLine("(no CHECKPOINT: the connection's role may not run it; figures include the load's background writes)");
             }
         }
 
-        floor.Stop();
-
-        using var timeline = options.Text("timeline") is null ? null : new StatementTimeline();
-        var started = DateTime.UtcNow;
-        var watch = Stopwatch.StartNew();
-        foreach (var tenantId in counts.TenantIds)
+        // The floor: one count(*) pass over every table the evidence comes from, as the owner (no RLS, parallel where
+        // PostgreSQL chooses). Best of three passes, the most demanding baseline.
+        var floors = new List<double>();
+        for (var i = 0; i < 3; i++)
         {
-            await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<RiskAssessmentJob>().RunAsync(tenantId, CancellationToken.None);
+            floors.Add(await FloorAsync(db));
         }
 
-        watch.Stop();
-        timeline?.Print(started, options.Number("statement-chars", 90));
+        // The job as the nightly run does it: the first run is a fresh process (code not yet compiled by the JIT);
+        // the later runs are what a long-running API process sees on the following nights.
+        var runs = new List<double>();
+        for (var i = 0; i < Math.Max(1, options.Number("runs", 3)); i++)
+        {
+            using var timeline = options.Number("timeline", 0) == i + 1 ? new StatementTimeline() : null; // --timeline <run>
+            var started = DateTime.UtcNow;
+            var watch = Stopwatch.StartNew();
+            foreach (var tenantId in counts.TenantIds)
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<RiskAssessmentJob>().RunAsync(tenantId, CancellationToken.None);
+            }
+
+            runs.Add(watch.Elapsed.TotalSeconds);
+            timeline?.Print(started, options.Number("statement-chars", 90));
+        }
 
         await using (var conn = new NpgsqlConnection(db.Owner))
         {
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("select level, count(*) from risk_assessments group by level order by level", conn);
+            await using var cmd = new NpgsqlCommand("select level, count(*) from risk_assessments where assessed_at = (select min(assessed_at) from risk_assessments) group by level order by level", conn);
             await using var reader = await cmd.ExecuteReaderAsync();
             var levels = new List<string>();
             while (await reader.ReadAsync())
@@ -81,9 +96,28 @@ public sealed class RescoreBenchmark : IBenchmark
             await ExplainAsync(db, counts.TenantIds[0]);
         }
 
-        Console.WriteLine($"rescore  : {watch.Elapsed.TotalSeconds,7:F2} s  {sites / watch.Elapsed.TotalSeconds,10:N0} sites/s  (target < 30 s)");
-        Console.WriteLine($"count(*) : {floor.Elapsed.TotalSeconds,7:F2} s  over {string.Join(", ", EvidenceTables)}");
-        Console.WriteLine($"ratio    : {watch.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F1}x the floor (target <= 5x)");
+        var floor = floors.Min();
+        var median = runs.Order().ElementAt(runs.Count / 2);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(invariant, $"rescore  : {runs[0],7:F2} s  {sites / runs[0],10:N0} sites/s  first run, fresh process (target < 30 s)"));
+        Console.WriteLine(string.Create(invariant, $"           runs {string.Join(" / ", runs.Select(r => r.ToString("F2", invariant)))} s, median {median:F2} s  {sites / median:N0} sites/s"));
+        Console.WriteLine(string.Create(invariant, $"count(*) : {floor,7:F2} s  best of {string.Join(" / ", floors.Select(f => f.ToString("F2", invariant)))} s over {string.Join(", ", EvidenceTables)}"));
+        Console.WriteLine(string.Create(invariant, $"ratio    : {runs[0] / floor:F1}x the floor for the first run, {median / floor:F1}x for the median (target <= 5x)"));
+    }
+
+    private static async Task<double> FloorAsync(BenchDatabase db)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var conn = new NpgsqlConnection(db.Owner);
+        await conn.OpenAsync();
+        var sql = string.Join(" union all ", EvidenceTables.Select(t => $"select count(*) from {t}"));
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 600 };
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+        }
+
+        return watch.Elapsed.TotalSeconds;
     }
 
     /// <summary>

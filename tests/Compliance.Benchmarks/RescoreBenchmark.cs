@@ -50,7 +50,7 @@ public sealed class RescoreBenchmark : IBenchmark
         }
 
         // The floor: one count(*) pass over every table the evidence comes from, as the owner (no RLS, parallel where
-        // PostgreSQL chooses). Best of three passes, the most demanding baseline.
+        // PostgreSQL chooses), three times: the first pass touches the data first, as the first rescore run does.
         var floors = new List<double>();
         for (var i = 0; i < 3; i++)
         {
@@ -96,13 +96,16 @@ public sealed class RescoreBenchmark : IBenchmark
             await ExplainAsync(db, counts.TenantIds[0]);
         }
 
-        var floor = floors.Min();
-        var median = runs.Order().ElementAt(runs.Count / 2);
+        // Like with like: the first rescore run (fresh process, first touch after the load) against the first floor
+        // pass; the later runs (what a long-running API sees on later nights) against the best later pass.
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var later = runs.Skip(1).Order().ToList();
+        var warm = later.Count == 0 ? runs[0] : later[later.Count / 2];
+        var warmFloor = floors.Skip(1).Min();
         Console.WriteLine(string.Create(invariant, $"rescore  : {runs[0],7:F2} s  {sites / runs[0],10:N0} sites/s  first run, fresh process (target < 30 s)"));
-        Console.WriteLine(string.Create(invariant, $"           runs {string.Join(" / ", runs.Select(r => r.ToString("F2", invariant)))} s, median {median:F2} s  {sites / median:N0} sites/s"));
-        Console.WriteLine(string.Create(invariant, $"count(*) : {floor,7:F2} s  best of {string.Join(" / ", floors.Select(f => f.ToString("F2", invariant)))} s over {string.Join(", ", EvidenceTables)}"));
-        Console.WriteLine(string.Create(invariant, $"ratio    : {runs[0] / floor:F1}x the floor for the first run, {median / floor:F1}x for the median (target <= 5x)"));
+        Console.WriteLine(string.Create(invariant, $"           runs {string.Join(" / ", runs.Select(r => r.ToString("F2", invariant)))} s; later runs' median {warm:F2} s  {sites / warm:N0} sites/s"));
+        Console.WriteLine(string.Create(invariant, $"count(*) : {floors[0],7:F2} s  first pass; passes {string.Join(" / ", floors.Select(f => f.ToString("F2", invariant)))} s over {string.Join(", ", EvidenceTables)}"));
+        Console.WriteLine(string.Create(invariant, $"ratio    : {runs[0] / floors[0]:F1}x cold (first run / first pass), {warm / warmFloor:F1}x warm (later runs' median / best later pass) (target <= 5x)"));
     }
 
     private static async Task<double> FloorAsync(BenchDatabase db)

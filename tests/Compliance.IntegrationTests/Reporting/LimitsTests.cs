@@ -46,6 +46,32 @@ public class LimitsTests(ComplianceApiFactory factory) : IClassFixture<Complianc
         await AssertRefusedAsync(await auditor.GetAsync("/odata/Sites?$format=json"), ReportingLimits.Names.AllowedQueryOptions);
     }
 
+    [Theory]
+    [InlineData("$filter=Evidence eq '[]'", "Evidence")]
+    [InlineData("$filter=contains(Sources,'audit')", "Sources")]
+    [InlineData("$orderby=Discrepancies", "Discrepancies")]
+    [InlineData("$apply=groupby((Evidence))", "Evidence")]
+    [InlineData("$apply=filter(Score gt 0)/groupby((Level),aggregate($count as n))/filter(n gt 0)&$filter=Level eq 'low'", null)]
+    [InlineData("$apply=filter(contains(Discrepancies,'x'))", "Discrepancies")]
+    public async Task StoredJsonDocuments_CannotBeFilteredSortedOrGrouped_400NamingTheProperty(string query, string? property)
+    {
+        // An assessment's evidence, discrepancies and sources are stored json text: PostgreSQL has no equality or
+        // ordering on json, so these would otherwise fail in the database as a 500.
+        var auditor = await AuditorAsync();
+
+        var response = await auditor.GetAsync($"/odata/RiskAssessments?{query.Replace(" ", "%20", StringComparison.Ordinal)}");
+
+        if (property is null)
+        {
+            await Http.EnsureStatusAsync(response, 200);
+            return;
+        }
+
+        await Http.AssertProblemAsync(response, 400);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains($"'{property}'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ExpandOffTheAllowList_Is400NamingIt()
     {

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.AspNetCore.OData.Query;
 using Microsoft.AspNetCore.OData.Routing;
 using Microsoft.Extensions.Options;
+using Microsoft.OData;
+using Microsoft.OData.Edm;
 using Microsoft.OData.UriParser;
 
 namespace Compliance.Api.Features.Reporting;
@@ -45,6 +47,11 @@ public sealed class ReportingQueryAttribute : EnableQueryAttribute
             if (queryOptions.SelectExpand?.SelectExpandClause is { } clause)
             {
                 ExpandAllowList.Check(clause, set);
+            }
+
+            if (set is not null)
+            {
+                DocumentProperties.Check(queryOptions, set);
             }
 
             base.ValidateQuery(request, queryOptions);
@@ -149,6 +156,91 @@ public static class ExpandAllowList
                 {
                     yield return inner;
                 }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A property holding a stored JSON document (an assessment's evidence, discrepancies, sources): readable with
+/// <c>$select</c>, never usable in <c>$filter</c>, <c>$orderby</c> or <c>$apply</c>. PostgreSQL has no equality or
+/// ordering on <c>json</c>, so such a query could only fail in the database.
+/// </summary>
+/// <remarks>
+/// Not the model builder's <c>[NotFilterable]</c>: with it, <c>$metadata</c> would also claim <c>RequiresFilter</c> for
+/// the whole set, which is not true and would mislead clients such as Excel or Power BI.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class StoredDocumentAttribute : Attribute;
+
+/// <summary>Refuses <see cref="StoredDocumentAttribute"/> properties in <c>$filter</c>, <c>$orderby</c> and <c>$apply</c> with a 400 naming them.</summary>
+public static class DocumentProperties
+{
+    public static void Check(ODataQueryOptions options, ReportingSet set)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(set);
+        var documents = set.ClrType.GetProperties()
+            .Where(p => p.IsDefined(typeof(StoredDocumentAttribute), inherit: true))
+            .Select(p => p.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        if (documents.Count == 0)
+        {
+            return;
+        }
+
+        Refuse(options.Filter?.FilterClause, "$filter", documents);
+        Refuse(options.OrderBy?.OrderByClause, "$orderby", documents);
+        Refuse(options.Apply?.ApplyClause, "$apply", documents);
+    }
+
+    private static void Refuse(object? clause, string option, HashSet<string> documents)
+    {
+        var used = new List<string>();
+        Collect(clause, used, new HashSet<object>(ReferenceEqualityComparer.Instance));
+        if (used.FirstOrDefault(documents.Contains) is { } name)
+        {
+            throw new ODataException($"The property '{name}' cannot be used in the {option} query option.");
+        }
+    }
+
+    /// <summary>
+    /// Every property the parsed clause reads, found by walking the URI parser's own node objects (filter, groupby,
+    /// aggregate and compute nodes and the expressions inside them) rather than a list of node types that could
+    /// fall behind the library. EDM objects are not walked: they describe the model, not the query.
+    /// </summary>
+    private static void Collect(object? node, List<string> used, HashSet<object> seen)
+    {
+        if (node is null || node is string || node is IEdmElement || node.GetType().IsValueType || !seen.Add(node))
+        {
+            return;
+        }
+
+        if (node is SingleValuePropertyAccessNode property)
+        {
+            used.Add(property.Property.Name);
+        }
+
+        if (node is System.Collections.IEnumerable items)
+        {
+            foreach (var item in items)
+            {
+                Collect(item, used, seen);
+            }
+
+            return;
+        }
+
+        if (node.GetType().Namespace?.StartsWith("Microsoft.OData.UriParser", StringComparison.Ordinal) != true)
+        {
+            return;
+        }
+
+        foreach (var member in node.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (member.GetIndexParameters().Length == 0 && !typeof(IEdmElement).IsAssignableFrom(member.PropertyType))
+            {
+                Collect(member.GetValue(node), used, seen);
             }
         }
     }

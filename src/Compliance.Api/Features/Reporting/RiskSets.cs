@@ -82,10 +82,13 @@ public sealed class RiskAssessmentRow
 
     public required string Floor { get; set; }
 
+    [StoredDocument]
     public required string Evidence { get; set; }
 
+    [StoredDocument]
     public required string Discrepancies { get; set; }
 
+    [StoredDocument]
     public required string Sources { get; set; }
 
     public DateTimeOffset AssessedAt { get; set; }

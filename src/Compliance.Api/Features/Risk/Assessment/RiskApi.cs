@@ -49,9 +49,9 @@ internal sealed class SiteRiskAssessmentConfiguration : IEntityTypeConfiguration
     public void Configure(EntityTypeBuilder<SiteRiskAssessment> builder)
     {
         builder.ToTable("risk_assessments");
-        builder.Property(a => a.Evidence).HasColumnType("jsonb");
-        builder.Property(a => a.Discrepancies).HasColumnType("jsonb");
-        builder.Property(a => a.Sources).HasColumnType("jsonb");
+        builder.Property(a => a.Evidence).HasColumnType("json");
+        builder.Property(a => a.Discrepancies).HasColumnType("json");
+        builder.Property(a => a.Sources).HasColumnType("json");
     }
 }
 

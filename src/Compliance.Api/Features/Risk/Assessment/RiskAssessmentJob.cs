@@ -59,7 +59,7 @@ public sealed class RiskAssessmentJob(
 
             // The evidence statements group every worker of the tenant by site; keep those sorts in memory. The
             // evidence documents (several KB per site) are compressed on insert: lz4 does it in about half the
-            // time pglz takes and reads back faster; the stored jsonb is the same either way. Only where the
+            // time pglz takes and reads back faster; the stored text is the same either way. Only where the
             // server was built with lz4 (it lists it among the setting's values); elsewhere pglz stays.
             await using (var settings = new NpgsqlCommand(
                 """
@@ -144,7 +144,7 @@ public sealed class RiskAssessmentJob(
         await using var cmd = new NpgsqlCommand(
             """
             insert into risk_assessments (id, tenant_id, site_id, supplier_id, period, score, level, model_version, points_total, floor, evidence, discrepancies, sources, assessed_at)
-            select u.id, @tenant, u.site_id, u.supplier_id, @period, u.score, u.level, @version, u.points, u.floor, u.evidence::jsonb, u.discrepancies::jsonb, @sources::jsonb, @at
+            select u.id, @tenant, u.site_id, u.supplier_id, @period, u.score, u.level, @version, u.points, u.floor, u.evidence::json, u.discrepancies::json, @sources::json, @at
             from unnest(@ids, @sites, @suppliers, @scores, @levels, @points, @floors, @evidence, @discrepancies)
                  as u(id, site_id, supplier_id, score, level, points, floor, evidence, discrepancies)
             """,

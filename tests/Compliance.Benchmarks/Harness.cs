@@ -57,13 +57,17 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public DatabaseOptions Options { get; }
 
-    public static async Task<BenchDatabase> StartAsync(string database = "bench")
+    /// <param name="durable">With a throwaway cluster: keep fsync, synchronous commit and full-page writes on (as production runs) instead of the test cluster's fast, unsafe settings.</param>
+    public static async Task<BenchDatabase> StartAsync(string database = "bench", bool durable = false)
     {
         var admin = Environment.GetEnvironmentVariable("ConnectionStrings__Compliance");
         EmbeddedPostgres? cluster = null;
         if (string.IsNullOrWhiteSpace(admin))
         {
-            cluster = await EmbeddedPostgres.StartAsync(Path.Combine(Path.GetTempPath(), $"compliance-bench-{Guid.NewGuid():N}"), throwaway: true);
+            cluster = await EmbeddedPostgres.StartAsync(Path.Combine(Path.GetTempPath(), $"compliance-bench-{Guid.NewGuid():N}"), throwaway: true, durable: durable);
+            Console.WriteLine(durable
+                ? "cluster  : throwaway, durable (fsync, synchronous_commit and full_page_writes on, as production)"
+                : "cluster  : throwaway, fsync, synchronous_commit and full_page_writes off (writes cost less than in production; --durable 1 to keep them on)");
             admin = cluster.ConnectionString();
         }
 

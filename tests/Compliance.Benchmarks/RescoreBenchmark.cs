@@ -13,21 +13,32 @@ namespace Compliance.Benchmarks;
 /// </summary>
 public sealed class RescoreBenchmark : IBenchmark
 {
+    /// <summary>Every table the evidence comes from: the floor the target is held to.</summary>
     private static readonly string[] EvidenceTables =
     [
         "sites", "suppliers", "agencies", "workers", "fees", "reimbursements", "declarations", "contracts", "passport_custody",
         "passport_access_requests", "grievances", "audits", "audit_findings", "corrective_actions",
     ];
 
+    /// <summary>
+    /// The tables this build's job actually scans. Fees, reimbursements, declarations, contracts and custody were read
+    /// at write time into the facts kept on each worker (migration 013; custody is read again only for a record dated
+    /// after the run), so they drop out. Printed beside the main floor so the ratio hides nothing.
+    /// </summary>
+    private static readonly string[] ScannedTables =
+    [
+        "sites", "suppliers", "agencies", "workers", "passport_access_requests", "grievances", "audits", "audit_findings", "corrective_actions",
+    ];
+
     public string Name => "rescore";
 
-    public string Description => "Full risk rescore of a generated dataset (--sites 2000 --workers 200000) vs a count(*) pass [--runs 3] [--explain 1] [--timeline 1] [--statement-chars 90] [--write-samples 500]";
+    public string Description => "Full risk rescore of a generated dataset (--sites 2000 --workers 200000) vs count(*) passes [--runs 5] [--passes 5] [--durable 1] [--explain 1] [--timeline 1] [--statement-chars 90] [--write-samples 500]";
 
     public async Task RunAsync(BenchOptions options)
     {
         var sites = options.Number("sites", 2000);
         var workers = options.Number("workers", 200_000);
-        await using var db = await BenchDatabase.StartAsync("bench_rescore");
+        await using var db = await BenchDatabase.StartAsync("bench_rescore", durable: options.Number("durable", 0) == 1);
         var counts = await DatasetGenerator.GenerateAsync(db.Owner, sites, workers, options.Number("tenants", 1));
         GenerateBenchmark.Print(counts);
 
@@ -50,17 +61,22 @@ public sealed class RescoreBenchmark : IBenchmark
         }
 
         // The floor: one count(*) pass over every table the evidence comes from, as the owner (no RLS, parallel where
-        // PostgreSQL chooses), three times: the first pass touches the data first, as the first rescore run does.
+        // PostgreSQL chooses), --passes times back to back (the first touches the data first, as the first rescore run
+        // does), each followed by a pass over only the tables the job scans. Back to back on purpose: the full pass
+        // reads more than shared_buffers holds, and after a job run it takes 2-3 times as long (the job's pages
+        // displaced its tables), which would flatter the ratio.
         var floors = new List<double>();
-        for (var i = 0; i < 3; i++)
+        var scanned = new List<double>();
+        for (var i = 0; i < Math.Max(2, options.Number("passes", 5)); i++)
         {
-            floors.Add(await FloorAsync(db));
+            floors.Add(await FloorAsync(db, EvidenceTables));
+            scanned.Add(await FloorAsync(db, ScannedTables));
         }
 
         // The job as the nightly run does it: the first run is a fresh process (code not yet compiled by the JIT);
         // the later runs are what a long-running API process sees on the following nights.
         var runs = new List<double>();
-        for (var i = 0; i < Math.Max(1, options.Number("runs", 3)); i++)
+        for (var i = 0; i < Math.Max(2, options.Number("runs", 5)); i++)
         {
             using var timeline = options.Number("timeline", 0) == i + 1 ? new StatementTimeline() : null; // --timeline <run>
             var started = DateTime.UtcNow;
@@ -96,24 +112,35 @@ public sealed class RescoreBenchmark : IBenchmark
             await ExplainAsync(db, counts.TenantIds[0]);
         }
 
-        // Like with like: the first rescore run (fresh process, first touch after the load) against the first floor
-        // pass; the later runs (what a long-running API sees on later nights) against the best later pass.
+        // Cold: the first run against the first pass (the passes touched the data before the first run, so this
+        // flatters the job). Warm: the later runs against the later passes, median against median and best against best.
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        var later = runs.Skip(1).Order().ToList();
-        var warm = later.Count == 0 ? runs[0] : later[later.Count / 2];
-        var warmFloor = floors.Skip(1).Min();
+        var laterRuns = runs.Skip(1).ToList();
+        var laterPasses = floors.Skip(1).ToList();
+        var laterScanned = scanned.Skip(1).ToList();
+        static string List(IEnumerable<double> values) =>
+            string.Join(" / ", values.Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
         Console.WriteLine(string.Create(invariant, $"rescore  : {runs[0],7:F2} s  {sites / runs[0],10:N0} sites/s  first run, fresh process (target < 30 s)"));
-        Console.WriteLine(string.Create(invariant, $"           runs {string.Join(" / ", runs.Select(r => r.ToString("F2", invariant)))} s; later runs' median {warm:F2} s  {sites / warm:N0} sites/s"));
-        Console.WriteLine(string.Create(invariant, $"count(*) : {floors[0],7:F2} s  first pass; passes {string.Join(" / ", floors.Select(f => f.ToString("F2", invariant)))} s over {string.Join(", ", EvidenceTables)}"));
-        Console.WriteLine(string.Create(invariant, $"ratio    : {runs[0] / floors[0]:F1}x cold (first run / first pass), {warm / warmFloor:F1}x warm (later runs' median / best later pass) (target <= 5x)"));
+        Console.WriteLine(string.Create(invariant, $"           runs {List(runs)} s; later runs' median {Median(laterRuns):F3} s ({sites / Median(laterRuns):N0} sites/s), best {laterRuns.Min():F3} s"));
+        Console.WriteLine(string.Create(invariant, $"count(*) : passes {List(floors)} s over {string.Join(", ", EvidenceTables)}"));
+        Console.WriteLine(string.Create(invariant, $"           later passes' median {Median(laterPasses):F3} s, best {laterPasses.Min():F3} s"));
+        Console.WriteLine(string.Create(invariant, $"ratio    : warm {Median(laterRuns) / Median(laterPasses):F1}x median/median, {laterRuns.Min() / laterPasses.Min():F1}x best/best; cold {runs[0] / floors[0]:F1}x first run/first pass (target <= 5x)"));
+        Console.WriteLine(string.Create(invariant, $"scanned  : passes {List(scanned)} s over only the tables this build's job scans ({string.Join(", ", ScannedTables)})"));
+        Console.WriteLine(string.Create(invariant, $"           warm {Median(laterRuns) / Median(laterScanned):F1}x median/median, {laterRuns.Min() / laterScanned.Min():F1}x best/best against that narrower floor"));
     }
 
-    private static async Task<double> FloorAsync(BenchDatabase db)
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static async Task<double> FloorAsync(BenchDatabase db, string[] tables)
     {
         var watch = Stopwatch.StartNew();
         await using var conn = new NpgsqlConnection(db.Owner);
         await conn.OpenAsync();
-        var sql = string.Join(" union all ", EvidenceTables.Select(t => $"select count(*) from {t}"));
+        var sql = string.Join(" union all ", tables.Select(t => $"select count(*) from {t}"));
         await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 600 };
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -196,7 +223,7 @@ public sealed class RescoreBenchmark : IBenchmark
     {
         string[] statements =
         [
-            SiteEvidenceGatherer.RecruitmentSql.Replace("@asOf", "now()", StringComparison.Ordinal),
+            SiteEvidenceGatherer.RecruitmentSql.Replace("@asOf", "now()", StringComparison.Ordinal).Replace("@from", "null", StringComparison.Ordinal).Replace("@to", "null", StringComparison.Ordinal),
             "select g.site_id, i.indicator, count(*) from grievances g cross join lateral unnest(g.indicators) as i(indicator) group by 1, 2",
         ];
         await using var conn = new NpgsqlConnection(db.Runtime);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Compliance.Domain.Reference;
 
 namespace Compliance.Domain.Risk;
@@ -16,6 +17,7 @@ public static class Discrepancies
     public const string NoConfinementFindingVsWorkerReports = "no-confinement-finding-vs-worker-reports";
 
     /// <summary>Every discrepancy in the evidence, by indicator (reporting order), then by code as listed above.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<Discrepancy> Find(SiteEvidence evidence)
     {
         ArgumentNullException.ThrowIfNull(evidence);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Compliance.Domain.Reference;
 
 namespace Compliance.Domain.Risk;
@@ -116,6 +117,7 @@ public sealed record SiteEvidence
     /// Silently clamping would hide the bug and could understate risk.
     /// </summary>
     /// <exception cref="ArgumentException">A count is negative or an indicator code is unknown.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Validate()
     {
         int[] counts =

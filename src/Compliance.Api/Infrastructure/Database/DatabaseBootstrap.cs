@@ -19,7 +19,7 @@ public static class DatabaseBootstrap
         if (string.IsNullOrWhiteSpace(owner))
         {
             var root = options.EmbeddedDataDirectory ?? EmbeddedPostgres.DefaultAppRoot();
-            embedded = await EmbeddedPostgres.StartAsync(root, throwaway: false, ct);
+            embedded = await EmbeddedPostgres.StartAsync(root, throwaway: false, ct: ct);
             await EnsureDatabaseAsync(embedded.ConnectionString(), "compliance", ct);
             owner = embedded.ConnectionString("compliance");
             options.RuntimePassword ??= await ReadOrCreateSecretAsync(Path.Combine(root, "runtime.pw"), ct);

@@ -66,7 +66,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// Starts (initialising first if needed) a cluster in <paramref name="root"/>. A persistent cluster that is
     /// already running (for example left by a killed process) is reused on its port.
     /// </summary>
-    public static async Task<EmbeddedPostgres> StartAsync(string root, bool throwaway, CancellationToken ct = default)
+    /// <param name="durable">Keep fsync, synchronous commit and full-page writes on a throwaway cluster too (benchmarks that measure writes as production pays for them).</param>
+    public static async Task<EmbeddedPostgres> StartAsync(string root, bool throwaway, bool durable = false, CancellationToken ct = default)
     {
         var binDir = FindBinaries() ?? throw new PostgresBinariesMissingException(InstallHint);
         Directory.CreateDirectory(root);
@@ -105,7 +106,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         var port = FreePort();
         var options = $"-p {port} -k {runDir} -c listen_addresses=127.0.0.1 -c max_connections=200";
-        if (throwaway)
+        if (throwaway && !durable)
         {
             // A throwaway test cluster trades durability for speed.
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";

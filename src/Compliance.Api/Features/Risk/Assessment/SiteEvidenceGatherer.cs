@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Compliance.Api.Infrastructure.Database;
 using Compliance.Domain.Risk;
 using Npgsql;
 
@@ -7,13 +9,19 @@ namespace Compliance.Api.Features.Risk;
 public sealed record AssessedSite(Guid Id, Guid SupplierId, string Name, string CountryCode, string Sector, string SupplierName);
 
 /// <summary>
-/// Fills one <see cref="SiteEvidence"/> per site of a tenant with ONE set-based query per evidence source over all
-/// the tenant's sites (never a query per site or per worker). Runs on a connection whose transaction is already
-/// scoped to the tenant (<c>TenantSql.SetAsync</c>), so RLS bounds every query.
+/// Fills one <see cref="SiteEvidence"/> per site of a tenant with ONE set-based statement per evidence source over all
+/// the tenant's sites (never a query per site or per worker). All of them read ONE snapshot: two read-only
+/// REPEATABLE READ transactions on two connections, the second importing the first's exported snapshot
+/// (<c>pg_export_snapshot</c>, as <c>pg_dump --jobs</c> does), each scoped to the tenant so RLS bounds every query.
 /// </summary>
 /// <remarks>
-/// Sources: recruitment (<c>app.worker_flags(@asOf)</c> aggregated per site), grievances (per indicator over the
-/// last 90 days, open critical ones) and audits (open findings, overdue corrective actions).
+/// <para>Sources: recruitment (<c>app.worker_flags(@asOf)</c> aggregated per site), grievances (per indicator over the
+/// last 90 days, open critical ones) and audits (open findings, overdue corrective actions).</para>
+/// <para>Why two connections: the recruitment statement reads every worker of the tenant and is most of the job's
+/// reading. PostgreSQL would run it in parallel itself, but under RLS it estimates the workers at about 1% of their
+/// rows (see <see cref="RecruitmentPlannerSettings"/>) and never chooses to. So the statement runs as two halves of
+/// the sites' key range, one per connection, next to the grievance and audit statements: the work a parallel
+/// scan would share, on the same snapshot a single statement would have read.</para>
 /// </remarks>
 public static class SiteEvidenceGatherer
 {
@@ -29,6 +37,93 @@ public static class SiteEvidenceGatherer
 
     /// <summary>How far back an audit with zero findings still counts as "recent" (discrepancy signal only).</summary>
     public const int RecentAuditDays = 365;
+
+    /// <summary>
+    /// The tenant's sites and the evidence for each as of <paramref name="asOf"/> (the run's time), read in one
+    /// snapshot. The read transactions are closed before this returns; the caller writes in its own transaction.
+    /// </summary>
+    public static async Task<(IReadOnlyList<AssessedSite> Sites, IReadOnlyDictionary<Guid, SiteEvidence> Evidence)> GatherAsync(
+        NpgsqlDataSource dataSource, Guid tenantId, DateTimeOffset asOf, CancellationToken ct)
+    {
+        await using var first = await SnapshotReader.OpenAsync(dataSource, tenantId, null, ct);
+        var opening = SnapshotReader.OpenAsync(dataSource, tenantId, first.Snapshot, ct);
+        IReadOnlyList<AssessedSite> sites;
+        try
+        {
+            sites = await SitesAsync(first.Connection, first.Transaction, ct);
+        }
+        catch
+        {
+            // Never leave the second connection open behind a failure; the first failure is the one reported.
+            try
+            {
+                await (await opening).DisposeAsync();
+            }
+            catch (Exception)
+            {
+            }
+
+            throw;
+        }
+
+        await using var second = await opening;
+
+        // Split the sites' key range at the middle site (ordered by id, as PostgreSQL orders uuids): the first
+        // connection counts the workers of sites before it, the second from it on. With fewer than two sites the
+        // first counts them all. The grievance and audit statements go to whichever connection is free first, so an
+        // uneven split (sites differ in size) does not leave one connection idle.
+        Guid? middle = sites.Count >= 2 ? sites[sites.Count / 2].Id : null;
+        var today = DateOnly.FromDateTime(asOf.UtcDateTime);
+        GrievanceCounts? grievances = null;
+        AuditCounts? audits = null;
+        var rest = new ConcurrentQueue<Func<SnapshotReader, Task>>(
+        [
+            async r => grievances = await GrievancesAsync(r, asOf, ct),
+            async r => audits = await AuditsAsync(r, today, ct),
+        ]);
+        var onFirst = ReadAsync(first, rest, r => RecruitmentAsync(r, asOf, null, middle, ct));
+        var onSecond = ReadAsync(second, rest, r => middle is null ? Task.FromResult(new Dictionary<Guid, SiteEvidence>()) : RecruitmentAsync(r, asOf, middle, null, ct));
+
+        // WhenAll waits for both even when one fails: no command is still running when the connections are disposed.
+        await Task.WhenAll(onFirst, onSecond);
+        var recruitment = await onFirst;
+        foreach (var (siteId, counts) in await onSecond)
+        {
+            recruitment[siteId] = counts;
+        }
+
+        var evidence = new Dictionary<Guid, SiteEvidence>(sites.Count);
+        foreach (var site in sites)
+        {
+            evidence[site.Id] = (recruitment.GetValueOrDefault(site.Id) ?? new SiteEvidence()) with
+            {
+                GrievancesLast90Days = grievances!.Recent.GetValueOrDefault(site.Id) ?? Empty<int>(),
+                OpenCriticalGrievances = grievances.Critical.GetValueOrDefault(site.Id) ?? Empty<int>(),
+                OpenAuditFindings = audits!.Findings.GetValueOrDefault(site.Id) ?? Empty<AuditFindings>(),
+                RecentAuditsWithZeroFindings = audits.CleanAudits.GetValueOrDefault(site.Id),
+            };
+        }
+
+        return (sites, evidence);
+    }
+
+    private static Dictionary<string, T> Empty<T>() => new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// On its own thread-pool task, so the connections' reads overlap: <paramref name="read"/>, then statements from
+    /// <paramref name="rest"/> until none is left.
+    /// </summary>
+    private static Task<T> ReadAsync<T>(SnapshotReader reader, ConcurrentQueue<Func<SnapshotReader, Task>> rest, Func<SnapshotReader, Task<T>> read) =>
+        Task.Run(async () =>
+        {
+            var result = await read(reader);
+            while (rest.TryDequeue(out var next))
+            {
+                await next(reader);
+            }
+
+            return result;
+        });
 
     public static async Task<IReadOnlyList<AssessedSite>> SitesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
@@ -50,15 +145,19 @@ public static class SiteEvidenceGatherer
 
     /// <summary>
     /// Planner settings for the recruitment statement only (public for the rescore benchmark's plan diagnostics). The
-    /// planner estimates every RLS-filtered table at about 0.5% of its rows (the supplier policy's
+    /// planner estimates every RLS-filtered table at about 1% of its rows (the supplier policy's
     /// <c>app.current_supplier() is null</c> gets a default selectivity): it would then probe the access requests once
     /// per worker and sort all workers by site to group them. This statement reads every worker of the tenant once,
-    /// where hash joins and one hash aggregate over the sites are cheaper. Restored right after: the job's small
-    /// statements (grievance escalations) need nested loops.
+    /// where hash joins and one hash aggregate over the sites are cheaper. Restored right after: the grievance
+    /// statement that follows on the same transaction needs nested loops.
     /// </summary>
     public const string RecruitmentPlannerSettings = "set local enable_nestloop = off; set local enable_sort = off";
 
-    /// <summary>The recruitment source statement (public for the rescore benchmark's plan diagnostics).</summary>
+    /// <summary>
+    /// The recruitment source statement (public for the rescore benchmark's plan diagnostics): the workers of the sites
+    /// from <c>@from</c> (inclusive) to <c>@to</c> (exclusive) in PostgreSQL's uuid order, a null bound being open.
+    /// The bounds reach the workers scan as a filter; the statement is planned with their values.
+    /// </summary>
     public const string RecruitmentSql = """
         select site_id,
                count(*) filter (where a)::int,
@@ -78,44 +177,32 @@ public static class SiteEvidenceGatherer
                count(*) filter (where a and sub_agent_used)::int,
                count(*) filter (where a and signed_zero_fee_declaration)::int,
                count(*) filter (where a and passport_safekeeping_with_consent)::int
-        from (select f.*, f.status = 'active' as a from app.worker_flags(@asOf) f) flags
+        from (select f.*, f.status = 'active' as a from app.worker_flags(@asOf) f
+              where (@from::uuid is null or f.site_id >= @from::uuid) and (@to::uuid is null or f.site_id < @to::uuid)) flags
         group by site_id
         """;
 
-    /// <summary>Evidence for every site in <paramref name="sites"/> as of <paramref name="asOf"/> (the run's time).</summary>
-    public static async Task<IReadOnlyDictionary<Guid, SiteEvidence>> GatherAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AssessedSite> sites, DateTimeOffset asOf, CancellationToken ct)
-    {
-        var evidence = sites.ToDictionary(s => s.Id, _ => new SiteEvidence());
-        await AddRecruitmentEvidenceAsync(connection, transaction, evidence, asOf, ct);
-        await AddGrievanceEvidenceAsync(connection, transaction, evidence, asOf, ct);
-        await AddAuditEvidenceAsync(connection, transaction, evidence, DateOnly.FromDateTime(asOf.UtcDateTime), ct);
-        return evidence;
-    }
-
     /// <summary>
-    /// Recruitment source, one statement: <c>app.worker_flags(@asOf)</c> (the flags the API shows, defined once in
-    /// SQL) counted per site over the active workforce. It reads one row per worker: the facts kept on the worker at
-    /// write time (migration 013), with only the time-dependent flags computed here. Under-age-at-hire also counts workers who have left: a
-    /// child hired is evidence whether or not they are still there. Declarations and consent are counted as facts
-    /// and never clear a flag.
+    /// Recruitment source: <c>app.worker_flags(@asOf)</c> (the flags the API shows, defined once in SQL) counted per
+    /// site over the active workforce, for the sites in [<paramref name="from"/>, <paramref name="to"/>). It reads one
+    /// row per worker: the facts kept on the worker at write time (migration 013), with only the time-dependent flags
+    /// computed here. Under-age-at-hire also counts workers who have left: a child hired is evidence whether or not
+    /// they are still there. Declarations and consent are counted as facts and never clear a flag. Each site's
+    /// <see cref="SiteEvidence"/> carries only these counts; the caller adds the other sources.
     /// </summary>
-    private static async Task AddRecruitmentEvidenceAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<Guid, SiteEvidence> evidence, DateTimeOffset asOf, CancellationToken ct)
+    private static async Task<Dictionary<Guid, SiteEvidence>> RecruitmentAsync(SnapshotReader r, DateTimeOffset asOf, Guid? from, Guid? to, CancellationToken ct)
     {
-        await ExecuteAsync(connection, transaction, RecruitmentPlannerSettings, ct);
-        await using (var cmd = new NpgsqlCommand(RecruitmentSql, connection, transaction))
+        var counts = new Dictionary<Guid, SiteEvidence>();
+        await r.ExecuteAsync(RecruitmentPlannerSettings, ct);
+        await using (var cmd = new NpgsqlCommand(RecruitmentSql, r.Connection, r.Transaction))
         {
             cmd.Parameters.AddWithValue("asOf", asOf);
+            cmd.Parameters.Add(new NpgsqlParameter("from", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = from is Guid f ? f : DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("to", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = to is Guid t ? t : DBNull.Value });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                if (!evidence.TryGetValue(reader.GetGuid(0), out var site))
-                {
-                    continue;
-                }
-
-                evidence[reader.GetGuid(0)] = site with
+                counts[reader.GetGuid(0)] = new SiteEvidence
                 {
                     ActiveWorkers = reader.GetInt32(1),
                     PaidRecruitmentFees = reader.GetInt32(2),
@@ -138,16 +225,18 @@ public static class SiteEvidenceGatherer
             }
         }
 
-        await ExecuteAsync(connection, transaction, "set local enable_nestloop to default; set local enable_sort to default", ct);
+        await r.ExecuteAsync("set local enable_nestloop to default; set local enable_sort to default", ct);
+        return counts;
     }
+
+    private sealed record GrievanceCounts(Dictionary<Guid, Dictionary<string, int>> Recent, Dictionary<Guid, Dictionary<string, int>> Critical);
 
     /// <summary>
     /// Grievance source, one statement: grievances received in the last 90 days per site and indicator (one
     /// grievance counts once for each of its indicators), and critical grievances not yet resolved or closed per
     /// indicator, whenever received. Status, silence and consent never remove a grievance from the counts.
     /// </summary>
-    private static async Task AddGrievanceEvidenceAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<Guid, SiteEvidence> evidence, DateTimeOffset asOf, CancellationToken ct)
+    private static async Task<GrievanceCounts> GrievancesAsync(SnapshotReader r, DateTimeOffset asOf, CancellationToken ct)
     {
         const string sql = """
             select g.site_id, i.indicator,
@@ -157,43 +246,26 @@ public static class SiteEvidenceGatherer
             where g.received_at > @since or (g.critical and g.status not in ('resolved', 'closed'))
             group by g.site_id, i.indicator
             """;
-        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        await using var cmd = new NpgsqlCommand(sql, r.Connection, r.Transaction);
         cmd.Parameters.AddWithValue("asOf", asOf);
         cmd.Parameters.AddWithValue("since", asOf.AddDays(-GrievanceWindowDays));
-        var recent = new Dictionary<Guid, Dictionary<string, int>>();
-        var critical = new Dictionary<Guid, Dictionary<string, int>>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        var counts = new GrievanceCounts([], []);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
-            while (await reader.ReadAsync(ct))
-            {
-                var siteId = reader.GetGuid(0);
-                if (!evidence.ContainsKey(siteId))
-                {
-                    continue;
-                }
-
-                Put(recent, siteId, reader.GetString(1), reader.GetInt32(2));
-                Put(critical, siteId, reader.GetString(1), reader.GetInt32(3));
-            }
+            var siteId = reader.GetGuid(0);
+            Put(counts.Recent, siteId, reader.GetString(1), reader.GetInt32(2));
+            Put(counts.Critical, siteId, reader.GetString(1), reader.GetInt32(3));
         }
 
-        foreach (var siteId in recent.Keys)
-        {
-            evidence[siteId] = evidence[siteId] with { GrievancesLast90Days = recent[siteId], OpenCriticalGrievances = critical[siteId] };
-        }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
-        await cmd.ExecuteNonQueryAsync(ct);
+        return counts;
     }
 
     private static void Put(Dictionary<Guid, Dictionary<string, int>> target, Guid siteId, string indicator, int count)
     {
         if (!target.TryGetValue(siteId, out var byIndicator))
         {
-            target[siteId] = byIndicator = new Dictionary<string, int>(StringComparer.Ordinal);
+            target[siteId] = byIndicator = Empty<int>();
         }
 
         if (count > 0)
@@ -202,14 +274,15 @@ public static class SiteEvidenceGatherer
         }
     }
 
+    private sealed record AuditCounts(Dictionary<Guid, Dictionary<string, AuditFindings>> Findings, Dictionary<Guid, int> CleanAudits);
+
     /// <summary>
     /// Audit source, one statement: open findings per site and indicator with their highest severity and overdue
     /// corrective actions, plus per site the recent audits that found nothing at all. A finding is open until it
     /// has corrective actions and all are verified; an action is overdue when still open after its due date.
     /// Severity: low and medium count as minor (1), high as major (2), critical as critical (3).
     /// </summary>
-    private static async Task AddAuditEvidenceAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<Guid, SiteEvidence> evidence, DateOnly today, CancellationToken ct)
+    private static async Task<AuditCounts> AuditsAsync(SnapshotReader r, DateOnly today, CancellationToken ct)
     {
         const string sql = """
             with actions as (
@@ -240,38 +313,102 @@ public static class SiteEvidenceGatherer
               and not exists (select 1 from audit_findings f where f.tenant_id = a.tenant_id and f.audit_id = a.id)
             group by a.site_id
             """;
-        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        await using var cmd = new NpgsqlCommand(sql, r.Connection, r.Transaction);
         cmd.Parameters.AddWithValue("today", today);
         cmd.Parameters.AddWithValue("since", today.AddDays(-RecentAuditDays));
-        var findings = new Dictionary<Guid, Dictionary<string, AuditFindings>>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        var counts = new AuditCounts([], []);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
-            while (await reader.ReadAsync(ct))
+            var siteId = reader.GetGuid(0);
+            if (reader.IsDBNull(1))
             {
-                var siteId = reader.GetGuid(0);
-                if (!evidence.TryGetValue(siteId, out var site))
+                counts.CleanAudits[siteId] = reader.GetInt32(5);
+                continue;
+            }
+
+            if (!counts.Findings.TryGetValue(siteId, out var byIndicator))
+            {
+                counts.Findings[siteId] = byIndicator = Empty<AuditFindings>();
+            }
+
+            byIndicator[reader.GetString(1)] = new AuditFindings(reader.GetInt32(2), (FindingSeverity)reader.GetInt32(3), reader.GetInt32(4));
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// One read-only REPEATABLE READ transaction scoped to the tenant, on its own pooled connection, that either
+    /// exports its snapshot (the first) or imports one (the others), so every reader sees the same committed data.
+    /// </summary>
+    private sealed class SnapshotReader : IAsyncDisposable
+    {
+        private SnapshotReader(NpgsqlConnection connection, NpgsqlTransaction transaction, string snapshot)
+        {
+            Connection = connection;
+            Transaction = transaction;
+            Snapshot = snapshot;
+        }
+
+        public NpgsqlConnection Connection { get; }
+
+        public NpgsqlTransaction Transaction { get; }
+
+        /// <summary>The snapshot's id, for <c>SET TRANSACTION SNAPSHOT</c> in another session.</summary>
+        public string Snapshot { get; }
+
+        public static async Task<SnapshotReader> OpenAsync(NpgsqlDataSource dataSource, Guid tenantId, string? snapshot, CancellationToken ct)
+        {
+            var connection = await dataSource.OpenConnectionAsync(ct);
+            try
+            {
+                var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+
+                // SET TRANSACTION SNAPSHOT must come before the transaction's first query; the tenant scope follows.
+                var sql = snapshot is null
+                    ? "set transaction read only; select pg_export_snapshot()"
+                    : $"set transaction read only; set transaction snapshot '{SnapshotId(snapshot)}'";
+                await using (var cmd = new NpgsqlCommand(sql, connection, transaction))
                 {
-                    continue;
+                    var exported = await cmd.ExecuteScalarAsync(ct);
+                    snapshot ??= (string)exported!;
                 }
 
-                if (reader.IsDBNull(1))
+                await TenantSql.SetAsync(connection, transaction, tenantId, null, ct);
+                await using (var memory = new NpgsqlCommand("set local work_mem = '64MB'", connection, transaction))
                 {
-                    evidence[siteId] = site with { RecentAuditsWithZeroFindings = reader.GetInt32(5) };
-                    continue;
+                    await memory.ExecuteNonQueryAsync(ct);
                 }
 
-                if (!findings.TryGetValue(siteId, out var byIndicator))
-                {
-                    findings[siteId] = byIndicator = new Dictionary<string, AuditFindings>(StringComparer.Ordinal);
-                }
-
-                byIndicator[reader.GetString(1)] = new AuditFindings(reader.GetInt32(2), (FindingSeverity)reader.GetInt32(3), reader.GetInt32(4));
+                return new SnapshotReader(connection, transaction, snapshot);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
             }
         }
 
-        foreach (var (siteId, byIndicator) in findings)
+        public async Task ExecuteAsync(string sql, CancellationToken ct)
         {
-            evidence[siteId] = evidence[siteId] with { OpenAuditFindings = byIndicator };
+            await using var cmd = new NpgsqlCommand(sql, Connection, Transaction);
+            await cmd.ExecuteNonQueryAsync(ct);
         }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync(); // rolls back: nothing was written
+            await Connection.DisposeAsync();
+        }
+
+        /// <summary>
+        /// A snapshot id as PostgreSQL formats it (hex groups and dashes, e.g. <c>00000003-0000001B-1</c>). SET
+        /// TRANSACTION SNAPSHOT takes no parameter, so the id is checked before it is written into the statement.
+        /// </summary>
+        private static string SnapshotId(string id) =>
+            id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiHexDigit(c) || c == '-')
+                ? id
+                : throw new InvalidOperationException("Unexpected snapshot id.");
     }
 }

@@ -1,6 +1,9 @@
 using System.Text.Json;
+using Compliance.Api.Features.Risk;
 using Compliance.IntegrationTests.Infrastructure;
 using Compliance.IntegrationTests.Recruitment;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Compliance.IntegrationTests.Risk;
 
@@ -76,5 +79,28 @@ public class EvidenceReadTests(ComplianceApiFactory factory) : IClassFixture<Com
         var stored = await factory.ScalarAsync<string>(
             "select evidence::text from risk_assessments where site_id = @site", ("site", siteId));
         Assert.StartsWith("""[{"indicator":"FL09","ruleId":"FL09.worker-paid-fees",""", stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSecondReader_SeesTheFirstReadersSnapshot_NotWhatCommittedSince()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var (siteId, _, _) = await tenant.CreateSiteAsync();
+        await tenant.CreateWorkerAsync(siteId);
+        var dataSource = factory.Services.GetRequiredService<NpgsqlDataSource>();
+
+        await using var first = await SiteEvidenceGatherer.SnapshotReader.OpenAsync(dataSource, tenant.TenantId, null, CancellationToken.None);
+        await tenant.CreateWorkerAsync(siteId); // committed after the snapshot was taken
+        await using var second = await SiteEvidenceGatherer.SnapshotReader.OpenAsync(dataSource, tenant.TenantId, first.Snapshot, CancellationToken.None);
+
+        Assert.Equal(1L, await CountWorkersAsync(first));
+        Assert.Equal(1L, await CountWorkersAsync(second));
+        Assert.Equal(2L, await factory.ScalarAsync<long>("select count(*) from workers where tenant_id = @t", ("t", tenant.TenantId)));
+    }
+
+    private static async Task<long> CountWorkersAsync(SiteEvidenceGatherer.SnapshotReader reader)
+    {
+        await using var cmd = new NpgsqlCommand("select count(*) from workers", reader.Connection, reader.Transaction);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 }

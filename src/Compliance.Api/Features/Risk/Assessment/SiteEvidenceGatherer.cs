@@ -342,7 +342,7 @@ public static class SiteEvidenceGatherer
     /// One read-only REPEATABLE READ transaction scoped to the tenant, on its own pooled connection, that either
     /// exports its snapshot (the first) or imports one (the others), so every reader sees the same committed data.
     /// </summary>
-    private sealed class SnapshotReader : IAsyncDisposable
+    internal sealed class SnapshotReader : IAsyncDisposable
     {
         private SnapshotReader(NpgsqlConnection connection, NpgsqlTransaction transaction, string snapshot)
         {

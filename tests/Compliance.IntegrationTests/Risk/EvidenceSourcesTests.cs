@@ -42,6 +42,44 @@ public class EvidenceSourcesTests(ComplianceApiFactory factory) : IClassFixture<
         Assert.Equal(["recruitment", "grievance", "audit"], risk.GetProperty("sources").EnumerateArray().Select(s => s.GetString()!).ToArray());
     }
 
+    [Fact]
+    public async Task PassportAccess_OverdueAndRefused_CountTheActiveWorkersOfTheirOwnSite()
+    {
+        // Counted by their own statement (from the workers who have requests), so: per site, active workers only,
+        // and a refused request is also an unanswered one (app.worker_flags' definitions).
+        var tenant = await factory.CreateTenantAsync();
+        var (siteId, _, _) = await tenant.CreateSiteAsync();
+        var (otherSiteId, _, _) = await tenant.CreateSiteAsync();
+        var now = factory.Clock.GetUtcNow();
+        async Task<Guid> RequestAsync(Guid worker, bool refuse)
+        {
+            var request = await tenant.PostAsync(worker, "passport-access-requests", new JsonObject { ["requestedAt"] = now.AddHours(-30) });
+            if (refuse)
+            {
+                await Http.EnsureStatusAsync(await tenant.Owner.PostAsync(
+                    $"/api/v1/workers/{worker}/passport-access-requests/{request}/refuse", RecruitmentData.Json(new JsonObject { ["refusedAt"] = now.AddHours(-29) })), 200);
+            }
+
+            return request;
+        }
+
+        await RequestAsync(await tenant.CreateWorkerAsync(siteId), refuse: false);
+        await RequestAsync(await tenant.CreateWorkerAsync(siteId), refuse: true);
+        await RequestAsync(await tenant.CreateWorkerAsync(siteId, w => w["status"] = "left"), refuse: true);
+        await tenant.CreateWorkerAsync(siteId);
+        await tenant.CreateWorkerAsync(otherSiteId);
+
+        var risk = await AssessAsync(tenant, siteId);
+
+        int Employer(string rule) => risk.GetProperty("evidence").EnumerateArray()
+            .Single(e => e.GetProperty("ruleId").GetString() == rule).GetProperty("sources").GetProperty("employer").GetInt32();
+        Assert.Equal(2, Employer("FL07.passport-access-overdue"));
+        Assert.Equal(1, Employer("FL07.passport-return-refused"));
+        Assert.Equal("critical", risk.GetProperty("level").GetString());
+        var other = await Http.JsonAsync(await tenant.Owner.GetAsync($"/api/v1/sites/{otherSiteId}/risk"));
+        Assert.DoesNotContain(Rules(other), r => r.StartsWith("FL07.", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("cannot-leave", "FL03.worker-grievances")]
     [InlineData("under-18", "CH01.worker-grievances")]

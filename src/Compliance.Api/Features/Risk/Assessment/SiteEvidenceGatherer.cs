@@ -15,8 +15,9 @@ public sealed record AssessedSite(Guid Id, Guid SupplierId, string Name, string 
 /// (<c>pg_export_snapshot</c>, as <c>pg_dump --jobs</c> does), each scoped to the tenant so RLS bounds every query.
 /// </summary>
 /// <remarks>
-/// <para>Sources: recruitment (<c>app.worker_flags(@asOf)</c> aggregated per site), grievances (per indicator over the
-/// last 90 days, open critical ones) and audits (open findings, overdue corrective actions).</para>
+/// <para>Sources: recruitment (<c>app.worker_flags(@asOf)</c> aggregated per site; its two passport-access flags counted
+/// by their own statement from the workers who have requests), grievances (per indicator over the last 90 days, open
+/// critical ones) and audits (open findings, overdue corrective actions).</para>
 /// <para>Why two connections: the recruitment statement reads every worker of the tenant and is most of the job's
 /// reading. PostgreSQL would run it in parallel itself, but under RLS it estimates the workers at about 1% of their
 /// rows (see <see cref="RecruitmentPlannerSettings"/>) and never chooses to. So the statement runs as two halves of
@@ -76,9 +77,11 @@ public static class SiteEvidenceGatherer
         var today = DateOnly.FromDateTime(asOf.UtcDateTime);
         GrievanceCounts? grievances = null;
         AuditCounts? audits = null;
+        Dictionary<Guid, (int Overdue, int Refused)>? access = null;
         var rest = new ConcurrentQueue<Func<SnapshotReader, Task>>(
         [
             async r => grievances = await GrievancesAsync(r, asOf, ct),
+            async r => access = await PassportAccessAsync(r, asOf, ct),
             async r => audits = await AuditsAsync(r, today, ct),
         ]);
         var onFirst = ReadAsync(first, rest, r => RecruitmentAsync(r, asOf, null, middle, ct));
@@ -95,8 +98,11 @@ public static class SiteEvidenceGatherer
         var evidence = new Dictionary<Guid, SiteEvidence>(sites.Count);
         foreach (var site in sites)
         {
+            var (overdue, refused) = access!.GetValueOrDefault(site.Id);
             evidence[site.Id] = (recruitment.GetValueOrDefault(site.Id) ?? new SiteEvidence()) with
             {
+                PassportAccessOverdue = overdue,
+                PassportReturnRefused = refused,
                 GrievancesLast90Days = grievances!.Recent.GetValueOrDefault(site.Id) ?? Empty<int>(),
                 OpenCriticalGrievances = grievances.Critical.GetValueOrDefault(site.Id) ?? Empty<int>(),
                 OpenAuditFindings = audits!.Findings.GetValueOrDefault(site.Id) ?? Empty<AuditFindings>(),
@@ -168,8 +174,6 @@ public static class SiteEvidenceGatherer
                count(*) filter (where a and contract_substituted)::int,
                count(*) filter (where a and contract_language_mismatch)::int,
                count(*) filter (where a and passport_held_by_other)::int,
-               count(*) filter (where a and passport_access_overdue)::int,
-               count(*) filter (where a and passport_return_refused)::int,
                count(*) filter (where under_age_at_hire)::int,
                count(*) filter (where under_age_now)::int,
                count(*) filter (where work_permit_expired)::int,
@@ -212,20 +216,47 @@ public static class SiteEvidenceGatherer
                     ContractSubstituted = reader.GetInt32(6),
                     ContractLanguageMismatch = reader.GetInt32(7),
                     PassportHeldByOther = reader.GetInt32(8),
-                    PassportAccessOverdue = reader.GetInt32(9),
-                    PassportReturnRefused = reader.GetInt32(10),
-                    UnderAgeAtHire = reader.GetInt32(11),
-                    UnderAgeNow = reader.GetInt32(12),
-                    WorkPermitExpired = reader.GetInt32(13),
-                    AgencyUnlicensedOrBlacklisted = reader.GetInt32(14),
-                    SubAgentUsed = reader.GetInt32(15),
-                    SignedZeroFeeDeclarations = reader.GetInt32(16),
-                    PassportSafekeepingWithConsent = reader.GetInt32(17),
+                    UnderAgeAtHire = reader.GetInt32(9),
+                    UnderAgeNow = reader.GetInt32(10),
+                    WorkPermitExpired = reader.GetInt32(11),
+                    AgencyUnlicensedOrBlacklisted = reader.GetInt32(12),
+                    SubAgentUsed = reader.GetInt32(13),
+                    SignedZeroFeeDeclarations = reader.GetInt32(14),
+                    PassportSafekeepingWithConsent = reader.GetInt32(15),
                 };
             }
         }
 
         await r.ExecuteAsync("set local enable_nestloop to default; set local enable_sort to default", ct);
+        return counts;
+    }
+
+    /// <summary>
+    /// Passport-access source, one statement: per site, the active workers with an access request answered late or
+    /// not at all (<c>passport_access_overdue</c>) and with a refused return (<c>passport_return_refused</c>), from
+    /// <c>app.worker_passport_access(@asOf)</c>, the same per-worker flags <c>app.worker_flags</c> shows. Counted
+    /// from the workers who have requests rather than inside the recruitment statement, which would otherwise probe
+    /// the requests once for every worker of the tenant (migration 015).
+    /// </summary>
+    private static async Task<Dictionary<Guid, (int Overdue, int Refused)>> PassportAccessAsync(SnapshotReader r, DateTimeOffset asOf, CancellationToken ct)
+    {
+        const string sql = """
+            select w.site_id,
+                   count(*) filter (where w.status = 'active' and a.overdue)::int,
+                   count(*) filter (where w.status = 'active' and a.refused)::int
+            from app.worker_passport_access(@asOf) a
+            join workers w on w.tenant_id = a.tenant_id and w.id = a.worker_id
+            group by w.site_id
+            """;
+        await using var cmd = new NpgsqlCommand(sql, r.Connection, r.Transaction);
+        cmd.Parameters.AddWithValue("asOf", asOf);
+        var counts = new Dictionary<Guid, (int Overdue, int Refused)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            counts[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2));
+        }
+
         return counts;
     }
 

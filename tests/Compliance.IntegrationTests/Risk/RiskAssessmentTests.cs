@@ -122,6 +122,11 @@ public class RiskAssessmentTests(ComplianceApiFactory factory) : IClassFixture<C
         var sites = bulk + 2;
         Assert.Equal((long)sites, await factory.ScalarAsync<long>("select count(*) from risk_assessments where tenant_id = @t", ("t", tenant.TenantId)));
         Assert.Equal((long)sites, await factory.ScalarAsync<long>("select count(distinct site_id) from risk_assessments where tenant_id = @t", ("t", tenant.TenantId)));
+
+        // Three chunks, the third a short one written from the first chunk's (reused) buffer: every site's documents
+        // are its own, whole, and where they belong.
+        Assert.Equal((long)sites - 1, await factory.ScalarAsync<long>(
+            "select count(*) from risk_assessments where tenant_id = @t and evidence::text = '[]' and discrepancies::text = '[]'", ("t", tenant.TenantId)));
         var risk = await Http.JsonAsync(await tenant.Owner.GetAsync($"/api/v1/sites/{criticalSiteId}/risk"));
         Assert.Equal("critical", risk.GetProperty("level").GetString());
         Assert.Equal("CH01.open-audit-finding", Assert.Single(risk.GetProperty("evidence").EnumerateArray()).GetProperty("ruleId").GetString());

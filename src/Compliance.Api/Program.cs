@@ -1,15 +1,12 @@
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
-using Compliance.Api.Features.ApiKeys;
+using Compliance.Api;
 using Compliance.Api.Features.Billing;
 using Compliance.Api.Features.Demo;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.Health;
 using Compliance.Api.Features.Recruitment;
 using Compliance.Api.Features.Reporting;
 using Compliance.Api.Features.Risk;
-using Compliance.Api.Features.Sites;
-using Compliance.Api.Features.Suppliers;
-using Compliance.Api.Features.Tenants;
 using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
@@ -21,6 +18,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Hangfire;
 using Npgsql;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -46,7 +44,6 @@ builder.Services.AddDbContext<ComplianceDbContext>(
         .UseSnakeCaseNamingConvention()
         .AddInterceptors(new TenantTransactionInterceptor(), new TransactionPrologueInterceptor()),
     optionsLifetime: ServiceLifetime.Singleton);
-builder.Services.AddScoped<ApiKeyIssuer>();
 
 builder.Services.AddOptions<ApiKeyCacheOptions>().BindConfiguration(ApiKeyCacheOptions.Section)
     .Validate(o => o.KeyCacheSeconds >= 0, "Auth:KeyCacheSeconds must not be negative.").ValidateOnStart();
@@ -66,18 +63,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestBodyLimitMiddleware.DefaultLimit);
 
-builder.Services.AddRateLimiter(o =>
-{
-    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-    // Signup is not on the worker path; its client address is held in memory only, for the window.
-    o.AddPolicy(TenantsApi.SignupRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-        _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = builder.Configuration.GetValue("RateLimits:SignupPerMinute", 10),
-            Window = TimeSpan.FromMinutes(1),
-        }));
-});
+builder.Services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
 
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
@@ -85,6 +71,7 @@ builder.Services.AddJobs(builder.Configuration, connections);
 builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
 builder.Services.AddSingleton<TemplateStore>();
 
+builder.Services.AddFoundation(builder.Configuration);
 builder.Services.AddRecruitment(builder.Configuration);
 builder.Services.AddWorkerVoice(builder.Configuration);
 builder.Services.AddRisk(builder.Configuration);
@@ -116,18 +103,20 @@ app.UseSwaggerUI(o =>
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 
+// Pipeline pieces of the areas that need them: the worker path's headers, the OData request scope.
+app.UseWorkerVoice();
+app.UseReporting();
+
 var api = app.MapGroup("/api/v1").AddEndpointFilter<ValidationFilter>();
-api.MapTenants();
-api.MapApiKeys();
-api.MapSuppliers();
-api.MapSites();
-app.MapRecruitment(api);
-app.MapWorkerVoice(api);
-app.MapRisk(api);
-app.MapReporting(api);
-app.MapBilling(api);
+api.MapFoundation();
+api.MapRecruitment();
+api.MapWorkerVoice();
+api.MapRisk();
+api.MapBilling();
+app.MapWorkerPages();
 
 app.MapJobs();
+RecurringJobs.Register(app.Services.GetRequiredService<IRecurringJobManager>(), app.Configuration);
 app.SeedDemoData();
 
 await app.RunAsync();

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Compliance.Api.Features.Risk;
+using Compliance.Api.Features.Risk.Assessment;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

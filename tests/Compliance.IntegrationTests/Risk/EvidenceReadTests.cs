@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Compliance.Api.Features.Risk;
+using Compliance.Api.Features.Risk.Assessment;
 using Compliance.IntegrationTests.Infrastructure;
 using Compliance.IntegrationTests.Recruitment;
 using Microsoft.Extensions.DependencyInjection;

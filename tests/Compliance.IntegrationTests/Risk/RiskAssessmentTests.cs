@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Compliance.Api.Features.Risk;
+using Compliance.Api.Features.Risk.Assessment;
 using Compliance.IntegrationTests.Infrastructure;
 
 namespace Compliance.IntegrationTests.Risk;

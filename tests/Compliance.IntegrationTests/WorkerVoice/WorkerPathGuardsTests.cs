@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Compliance.Api.Features.Billing;
+using Compliance.Api.Features.Foundation;
 using Compliance.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

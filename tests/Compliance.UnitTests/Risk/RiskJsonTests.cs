@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Compliance.Api.Features.Risk;
+using Compliance.Api.Features.Risk.Assessment;
 using Compliance.Domain.Reference;
 using Compliance.Domain.Risk;
 

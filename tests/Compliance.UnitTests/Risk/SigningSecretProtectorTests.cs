@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Compliance.Api.Features.Risk;
+using Compliance.Api.Features.Risk.Escalations;
 using Compliance.Api.Features.WorkerVoice;
 
 namespace Compliance.UnitTests.Risk;

@@ -1,4 +1,4 @@
-using Compliance.Api.Features.Tenants;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
@@ -73,7 +73,6 @@ public static class BillingApi
     private static async Task<Results<Ok<RedirectView>, ValidationProblem, ProblemHttpResult>> CheckoutAsync(
         CheckoutRequest request,
         ComplianceDbContext db,
-        NpgsqlDataSource dataSource,
         TenantContext tenant,
         StripeBilling stripe,
         IOptions<BillingOptions> options,
@@ -95,7 +94,7 @@ public static class BillingApi
 
         var tenantId = tenant.RequiredTenantId;
         var now = clock.GetUtcNow();
-        var state = await BillingStore.InTenantTransactionAsync(db, dataSource, tenantId, (c, tx) => BillingStore.ReadForUpdateAsync(c, tx, now, ct), ct);
+        var state = await BillingStore.InTenantTransactionAsync(db, (c, tx) => BillingStore.ReadForUpdateAsync(c, tx, now, ct), ct);
         if (state.HasLiveSubscription)
         {
             return TypedResults.Problem(
@@ -110,7 +109,7 @@ public static class BillingApi
             {
                 var owner = await db.Set<Tenant>().AsNoTracking().SingleAsync(ct);
                 state = state with { StripeCustomerId = await stripe.CreateCustomerAsync(tenantId, owner.Name, owner.ContactEmail, ct) };
-                await BillingStore.InTenantTransactionAsync(db, dataSource, tenantId, async (c, tx) =>
+                await BillingStore.InTenantTransactionAsync(db, async (c, tx) =>
                 {
                     await BillingStore.WriteAsync(c, tx, state, now, ct);
                     return true;

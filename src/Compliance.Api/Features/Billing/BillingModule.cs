@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Foundation;
 using Microsoft.Extensions.Options;
 using Stripe;
 
@@ -31,11 +32,10 @@ public static class BillingModule
         return services;
     }
 
-    public static WebApplication MapBilling(this WebApplication app, RouteGroupBuilder api)
+    public static RouteGroupBuilder MapBilling(this RouteGroupBuilder api)
     {
-        ArgumentNullException.ThrowIfNull(api);
         api.MapBillingApi();
         api.MapStripeWebhook();
-        return app;
+        return api;
     }
 }

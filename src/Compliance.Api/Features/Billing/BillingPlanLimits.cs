@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Foundation;
 using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Features.Billing;

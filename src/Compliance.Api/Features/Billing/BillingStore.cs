@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -23,21 +24,13 @@ public static class BillingStore
 
     /// <summary>
     /// Runs <paramref name="work"/> inside the request's transaction when there is one (so it sees the request's
-    /// own writes and locks), otherwise in a short transaction of its own scoped to the tenant.
+    /// own writes and locks), otherwise in a short transaction of its own scoped to the context's tenant.
     /// </summary>
-    public static async Task<T> InTenantTransactionAsync<T>(
-        ComplianceDbContext db, NpgsqlDataSource dataSource, Guid tenantId, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    public static async Task<T> InTenantTransactionAsync<T>(ComplianceDbContext db, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
-        if (db.Database.CurrentTransaction is { } current)
-        {
-            return await work((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)current.GetDbTransaction());
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await TenantSql.SetAsync(connection, tx, tenantId, supplierId: null, ct);
-        var result = await work(connection, tx);
-        await tx.CommitAsync(ct);
+        await using var transaction = await JoinedTransaction.JoinOrBeginAsync(db, ct);
+        var result = await work(transaction.Connection, transaction.Transaction);
+        await transaction.CommitIfOwnedAsync(ct);
         return result;
     }
 
@@ -144,12 +137,12 @@ public static class BillingStore
 }
 
 /// <summary>The current tenant's billing state and usage, as every billing read needs them.</summary>
-public sealed class BillingReader(ComplianceDbContext db, NpgsqlDataSource dataSource, TenantContext tenant)
+public sealed class BillingReader(ComplianceDbContext db, TenantContext tenant)
 {
     public Guid? TenantId => tenant.TenantId;
 
     public Task<(BillingState State, PlanUsage Usage)> ReadAsync(bool lockLimits, CancellationToken ct) =>
-        BillingStore.InTenantTransactionAsync(db, dataSource, tenant.RequiredTenantId, async (c, tx) =>
+        BillingStore.InTenantTransactionAsync(db, async (c, tx) =>
         {
             if (lockLimits)
             {

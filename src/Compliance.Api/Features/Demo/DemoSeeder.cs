@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Compliance.Api.Features.ApiKeys;
-using Compliance.Api.Features.Sites;
-using Compliance.Api.Features.Suppliers;
-using Compliance.Api.Features.Tenants;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Npgsql;

@@ -126,6 +126,6 @@ public static class ContractsApi
 
     /// <summary>Per-contract flags from <c>app.contract_flags()</c>, the same definition the worker flags use.</summary>
     private static async Task<Dictionary<Guid, (bool Substituted, bool LanguageMismatch)>> FlagsAsync(ComplianceDbContext db, Guid workerId, CancellationToken ct) =>
-        (await WorkerFlags.RowsAsync(db, "select contract_id, substituted, language_mismatch from app.contract_flags() where worker_id = @w", workerId, null,
-            r => (r.GetBoolean(1), r.GetBoolean(2)), ct)).ToDictionary(x => x.Key, x => x.Value);
+        (await TenantSql.RowsAsync(db, "select contract_id, substituted, language_mismatch from app.contract_flags() where worker_id = @w",
+            r => (Key: r.GetGuid(0), Value: (r.GetBoolean(1), r.GetBoolean(2))), ct, ("w", workerId))).ToDictionary(x => x.Key, x => x.Value);
 }

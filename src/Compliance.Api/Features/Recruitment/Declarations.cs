@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
-using Compliance.Api.Features.Sites;
-using Compliance.Api.Features.Suppliers;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
@@ -204,6 +203,6 @@ public static class DeclarationsApi
 
     /// <summary>Fee ids contradicting each of a worker's declarations, from <c>app.declaration_contradictions()</c> (one definition).</summary>
     private static async Task<ILookup<Guid, Guid>> ContradictionsAsync(ComplianceDbContext db, Guid workerId, CancellationToken ct) =>
-        (await WorkerFlags.RowsAsync(db, "select declaration_id, fee_id from app.declaration_contradictions() where worker_id = @w order by fee_id", workerId, null,
-            r => r.GetGuid(1), ct)).ToLookup(x => x.Key, x => x.Value);
+        (await TenantSql.RowsAsync(db, "select declaration_id, fee_id from app.declaration_contradictions() where worker_id = @w order by fee_id",
+            r => (Key: r.GetGuid(0), Value: r.GetGuid(1)), ct, ("w", workerId))).ToLookup(x => x.Key, x => x.Value);
 }

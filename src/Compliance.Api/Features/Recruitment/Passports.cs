@@ -201,6 +201,6 @@ public static class PassportsApi
 
     /// <summary>Per-request flags from <c>app.passport_access_flags(as_of)</c>, the definition the worker flags use.</summary>
     private static async Task<Dictionary<Guid, (bool Overdue, bool Refused)>> FlagsAsync(ComplianceDbContext db, Guid workerId, DateTimeOffset asOf, CancellationToken ct) =>
-        (await WorkerFlags.RowsAsync(db, "select request_id, overdue, refused from app.passport_access_flags(@asOf) where worker_id = @w", workerId, asOf,
-            r => (r.GetBoolean(1), r.GetBoolean(2)), ct)).ToDictionary(x => x.Key, x => x.Value);
+        (await TenantSql.RowsAsync(db, "select request_id, overdue, refused from app.passport_access_flags(@asOf) where worker_id = @w",
+            r => (Key: r.GetGuid(0), Value: (r.GetBoolean(1), r.GetBoolean(2))), ct, ("w", workerId), ("asOf", asOf))).ToDictionary(x => x.Key, x => x.Value);
 }

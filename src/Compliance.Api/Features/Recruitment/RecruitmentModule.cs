@@ -1,4 +1,4 @@
-using Compliance.Api.Features.Billing;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Http;
 
 namespace Compliance.Api.Features.Recruitment;
@@ -13,9 +13,8 @@ public static class RecruitmentModule
         return services;
     }
 
-    public static WebApplication MapRecruitment(this WebApplication app, RouteGroupBuilder api)
+    public static RouteGroupBuilder MapRecruitment(this RouteGroupBuilder api)
     {
-        ArgumentNullException.ThrowIfNull(api);
         api.MapAgencies();
         var workers = api.MapGroup("/workers").WithTags("Recruitment").AddEndpointFilter<PlanWriteGuardFilter>().AddEndpointFilter<UnitOfWorkFilter>();
         workers.MapWorkers();
@@ -25,6 +24,6 @@ public static class RecruitmentModule
         workers.MapContracts();
         workers.MapPassports();
         api.MapWorkerImport();
-        return app;
+        return api;
     }
 }

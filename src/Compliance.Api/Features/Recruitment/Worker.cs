@@ -1,4 +1,4 @@
-using Compliance.Api.Features.Sites;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Http;
 using Compliance.Api.Infrastructure.Tenancy;
 using Compliance.Domain.Reference;

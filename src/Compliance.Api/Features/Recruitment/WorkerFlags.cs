@@ -53,7 +53,7 @@ public static class WorkerFlags
         // One lateral lookup per id: "worker_id = any(@ids)" is not pushed into the function's grouped subqueries,
         // so it computed the flags of every worker of the tenant. "offset 0" keeps the subquery from being pulled
         // up, so "worker_id = i.id" reaches every index as in a single-worker read.
-        await using var cmd = await CommandAsync(
+        await using var cmd = await TenantSql.CommandAsync(
             db,
             "select f.* from unnest(@ids) as i(id) cross join lateral (select * from app.worker_flags(@asOf) x where x.worker_id = i.id offset 0) f",
             ct);
@@ -79,7 +79,7 @@ public static class WorkerFlags
         var sql = new StringBuilder(flagged
             ? "select w.id, count(*) over () from app.worker_flags(@asOf) f join workers w on w.tenant_id = f.tenant_id and w.id = f.worker_id where true"
             : "select w.id, count(*) over () from workers w where true");
-        await using var cmd = await CommandAsync(db, string.Empty, ct);
+        await using var cmd = await TenantSql.CommandAsync(db, string.Empty, ct);
         if (flagged)
         {
             cmd.Parameters.AddWithValue("asOf", asOf);
@@ -125,36 +125,6 @@ public static class WorkerFlags
         }
 
         return (ids, total);
-    }
-
-    /// <summary>Reads rows of one of the flag functions for one worker, keyed by the first column.</summary>
-    internal static async Task<List<(Guid Key, T Value)>> RowsAsync<T>(
-        ComplianceDbContext db, string sql, Guid workerId, DateTimeOffset? asOf, Func<NpgsqlDataReader, T> read, CancellationToken ct)
-    {
-        await using var cmd = await CommandAsync(db, sql, ct);
-        cmd.Parameters.AddWithValue("w", workerId);
-        if (asOf is { } at)
-        {
-            cmd.Parameters.AddWithValue("asOf", at);
-        }
-
-        var rows = new List<(Guid, T)>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add((reader.GetGuid(0), read(reader)));
-        }
-
-        return rows;
-    }
-
-    /// <summary>A command on the context's own connection and transaction: the tenant (and supplier) are already set there.</summary>
-    internal static async Task<NpgsqlCommand> CommandAsync(ComplianceDbContext db, string sql, CancellationToken ct)
-    {
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
-            ?? throw new InvalidOperationException("Raw SQL on the request connection needs the unit-of-work transaction.");
-        await db.Database.OpenConnectionAsync(ct);
-        return new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection(), transaction);
     }
 
     private static WorkerFlagRow Read(NpgsqlDataReader reader) => new(

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Compliance.Api.Features.Billing;
-using Compliance.Api.Features.Sites;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
@@ -332,7 +331,7 @@ public static class WorkerImport
     /// </summary>
     private static async Task WriteAsync(ComplianceDbContext db, List<Worker> workers, List<Fee> fees, CancellationToken ct)
     {
-        await using (var create = await WorkerFlags.CommandAsync(db, """
+        await using (var create = await TenantSql.CommandAsync(db, """
             create temp table import_workers (like workers including defaults) on commit drop;
             create temp table import_fees (like fees) on commit drop;
             set local statement_timeout = '10min';
@@ -405,7 +404,7 @@ public static class WorkerImport
             await copy.CompleteAsync(ct);
         }
 
-        await using var insert = await WorkerFlags.CommandAsync(db, """
+        await using var insert = await TenantSql.CommandAsync(db, """
             insert into workers select * from import_workers;
             -- Fresh statistics before the fees' foreign-key checks against the new workers (see migration 007).
             select app.refresh_statistics_after_bulk_load();

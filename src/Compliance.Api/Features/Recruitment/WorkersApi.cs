@@ -1,5 +1,4 @@
-using Compliance.Api.Features.Billing;
-using Compliance.Api.Features.Sites;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

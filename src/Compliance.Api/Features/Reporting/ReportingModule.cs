@@ -26,9 +26,9 @@ public static class ReportingModule
         return services;
     }
 
-    public static WebApplication MapReporting(this WebApplication app, RouteGroupBuilder api)
+    /// <summary>The feed's pipeline and its controllers: every <c>/odata</c> request runs in one read-only tenant scope.</summary>
+    public static WebApplication UseReporting(this WebApplication app)
     {
-        ArgumentNullException.ThrowIfNull(api);
         app.UseWhen(
             http => http.Request.Path.StartsWithSegments("/" + RoutePrefix, StringComparison.OrdinalIgnoreCase),
             branch => branch.UseMiddleware<ReportingRequestMiddleware>());

@@ -1,3 +1,6 @@
+using Compliance.Api.Features.Risk.Assessment;
+using Compliance.Api.Features.Risk.Audits;
+using Compliance.Api.Features.Risk.Escalations;
 using Compliance.Api.Features.Risk;
 using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Auth;

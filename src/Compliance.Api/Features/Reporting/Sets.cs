@@ -1,5 +1,4 @@
-using Compliance.Api.Features.Sites;
-using Compliance.Api.Features.Suppliers;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +19,7 @@ public static class ReportingSets
         .Set<ContractRow>("Contracts", expand: ["Worker"])
         .Set<PassportCustodyRow>("PassportCustody", expand: ["Worker"])
         .Set<PassportAccessRequestRow>("PassportAccessRequests", expand: ["Worker"])
-        .Set<Risk.Audit>("Audits")
+        .Set<Risk.Audits.Audit>("Audits")
         .Set<FindingRow>("Findings", expand: ["Audit", "CorrectiveActions"])
         .Set<CorrectiveActionRow>("CorrectiveActions", expand: ["Finding", "Finding/Audit"])
         .Set<RiskAssessmentRow>("RiskAssessments")

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Compliance.Api.Features.Risk.Assessment;
+using Compliance.Api.Features.Risk.Audits;
+using Compliance.Api.Features.Risk.Escalations;
 using Polly;
 
 namespace Compliance.Api.Features.Risk;
@@ -35,14 +38,13 @@ public static class RiskModule
         return services;
     }
 
-    public static WebApplication MapRisk(this WebApplication app, RouteGroupBuilder api)
+    public static RouteGroupBuilder MapRisk(this RouteGroupBuilder api)
     {
-        ArgumentNullException.ThrowIfNull(api);
         AuditsApi.MapAudits(api);
         CorrectiveActionsApi.MapCorrectiveActions(api);
         RiskApi.MapRiskAssessments(api);
         DestinationsApi.MapDestinations(api);
         EscalationsApi.MapEscalations(api);
-        return app;
+        return api;
     }
 }

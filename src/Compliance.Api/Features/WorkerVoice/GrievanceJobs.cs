@@ -1,44 +1,9 @@
 using Compliance.Api.Infrastructure.Database;
+using Compliance.Api.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Compliance.Api.Features.WorkerVoice;
-
-/// <summary>Runs a per-tenant step for every tenant, each in its own DI scope and tenant transaction.</summary>
-public abstract class PerTenantJob(NpgsqlDataSource dataSource, IServiceScopeFactory scopes)
-{
-    /// <summary>Every tenant; re-entrant, exceptions propagate so Hangfire retries.</summary>
-    public async Task RunAsync(CancellationToken ct)
-    {
-        var tenants = new List<Guid>();
-        await using (var cmd = dataSource.CreateCommand("select t from app.tenant_ids() t"))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                tenants.Add(reader.GetGuid(0));
-            }
-        }
-
-        foreach (var tenantId in tenants)
-        {
-            await RunForTenantAsync(tenantId, ct);
-        }
-    }
-
-    /// <summary>One tenant, in one transaction; returns the number of grievances changed.</summary>
-    public async Task<int> RunForTenantAsync(Guid tenantId, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
-        await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
-        var changed = await RunInTenantAsync(db, ct);
-        await tx.CommitAsync(ct);
-        return changed;
-    }
-
-    protected abstract Task<int> RunInTenantAsync(ComplianceDbContext db, CancellationToken ct);
-}
 
 /// <summary>Flags cases whose acknowledgement or feedback clock has run out (BRIEF.md §5). Never changes a status.</summary>
 public sealed class GrievanceClockJob(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, TimeProvider clock) : PerTenantJob(dataSource, scopes)

@@ -1,4 +1,4 @@
-using Compliance.Api.Features.ApiKeys;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;

@@ -25,8 +25,7 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
             return null;
         }
 
-        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await using (own)
+        await using var transaction = await JoinedTransaction.JoinOrBeginAsync(db, ct);
         {
             var g = await db.Set<Grievance>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == grievanceId, ct);
             if (g is null || !g.ConsentsTo(destinationKind) || g.WrappedKey is null || g.NarrativeCiphertext is null)
@@ -39,10 +38,7 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
                 .Where(m => m.GrievanceId == g.Id).OrderBy(m => m.SentAt).ThenBy(m => m.Id).ToListAsync(ct);
             db.Add(new NarrativeAccess { Id = Guid.CreateVersion7(), GrievanceId = g.Id, ApiKeyId = null, ReadAt = clock.GetUtcNow() });
             await db.SaveChangesAsync(ct);
-            if (own is not null)
-            {
-                await own.CommitAsync(ct);
-            }
+            await transaction.CommitIfOwnedAsync(ct);
 
             return new Testimony(
                 g.Id, g.CaseReference, g.Language, TestimonyCrypto.Open(key, g.NarrativeCiphertext, g.Id),

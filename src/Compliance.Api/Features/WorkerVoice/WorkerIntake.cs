@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Compliance.Api.Features.Sites;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Domain.Reference;
 using Microsoft.EntityFrameworkCore;

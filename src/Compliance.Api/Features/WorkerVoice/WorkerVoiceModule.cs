@@ -49,9 +49,9 @@ public static class WorkerVoiceModule
         return services;
     }
 
-    public static WebApplication MapWorkerVoice(this WebApplication app, RouteGroupBuilder api)
+    /// <summary>The worker path's response headers (DNH-10), on every worker page and intake response.</summary>
+    public static WebApplication UseWorkerVoice(this WebApplication app)
     {
-        ArgumentNullException.ThrowIfNull(api);
         app.Use(async (context, next) =>
         {
             if (IsWorkerPath(context.Request.Path))
@@ -72,12 +72,22 @@ public static class WorkerVoiceModule
 
             await next(context);
         });
+        return app;
+    }
 
+    public static RouteGroupBuilder MapWorkerVoice(this RouteGroupBuilder api)
+    {
         IntakeApi.Map(api);
         CaseHandlingApi.Map(api);
         GrievanceStatisticsApi.Map(api);
         NarrativeAccessLogApi.Map(api);
         WorkerVoiceSettingsApi.Map(api);
+        return api;
+    }
+
+    /// <summary>The worker pages (<c>/v/...</c>), outside the API's route group.</summary>
+    public static WebApplication MapWorkerPages(this WebApplication app)
+    {
         WorkerPages.Map(app);
         return app;
     }

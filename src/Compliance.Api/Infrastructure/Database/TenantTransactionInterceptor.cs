@@ -33,33 +33,3 @@ public sealed class TenantTransactionInterceptor : DbTransactionInterceptor
         return result;
     }
 }
-
-/// <summary>The one statement that scopes a transaction to a tenant; also used by raw-SQL paths (COPY, jobs).</summary>
-public static class TenantSql
-{
-    private const string Sql = "select set_config('app.tenant_id', $1, true), set_config('app.supplier_id', $2, true)";
-
-    public static async Task SetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, Guid? supplierId, CancellationToken ct)
-    {
-        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { BatchCommand(tenantId, supplierId) } };
-        await batch.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>
-    /// The same scope as <c>SET LOCAL</c> statements to send in front of a transaction's first query
-    /// (<see cref="TransactionPrologueInterceptor"/>). The ids are formatted by us (hex and dashes only), never
-    /// taken from input as text.
-    /// </summary>
-    public static string Prologue(Guid tenantId, Guid? supplierId) =>
-        $"set local app.tenant_id = '{tenantId:D}'; set local app.supplier_id = '{(supplierId is Guid s ? s.ToString("D") : string.Empty)}'; ";
-
-    /// <summary>The same statement as the first command of a batch, so scoping costs no round trip of its own.</summary>
-    public static NpgsqlBatchCommand BatchCommand(Guid tenantId, Guid? supplierId) => new(Sql)
-    {
-        Parameters =
-        {
-            new NpgsqlParameter { Value = tenantId.ToString() },
-            new NpgsqlParameter { Value = supplierId?.ToString() ?? string.Empty },
-        },
-    };
-}

@@ -12,20 +12,15 @@ public sealed class UnitOfWorkFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var db = context.HttpContext.RequestServices.GetRequiredService<ComplianceDbContext>();
-        if (db.Database.CurrentTransaction is not null)
-        {
-            return await next(context);
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(context.HttpContext.RequestAborted);
+        await using var transaction = await JoinedTransaction.JoinOrBeginAsync(db, context.HttpContext.RequestAborted);
         var result = await next(context);
         if (StatusOf(result) is < 400)
         {
-            await transaction.CommitAsync(context.HttpContext.RequestAborted);
+            await transaction.CommitIfOwnedAsync(context.HttpContext.RequestAborted);
         }
         else
         {
-            await transaction.RollbackAsync(context.HttpContext.RequestAborted);
+            await transaction.RollbackIfOwnedAsync(context.HttpContext.RequestAborted);
         }
 
         return result;

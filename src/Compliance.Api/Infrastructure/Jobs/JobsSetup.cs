@@ -53,7 +53,6 @@ public static class JobsSetup
             IgnoreAntiforgeryToken = true,
             DisplayStorageConnectionString = false,
         });
-        RecurringJobs.Register(app.Services.GetRequiredService<IRecurringJobManager>(), app.Configuration);
     }
 }
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Compliance.Api.Features.Sites;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Assessment;
 
 /// <summary>A stored assessment (written by <see cref="RiskAssessmentJob"/>, never changed).</summary>
 [SupplierScoped]

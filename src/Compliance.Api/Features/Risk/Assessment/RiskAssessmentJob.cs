@@ -1,14 +1,16 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Compliance.Api.Features.Risk.Escalations;
 using Compliance.Api.Infrastructure.Database;
+using Compliance.Api.Infrastructure.Jobs;
 using Compliance.Domain.Risk;
 using Hangfire;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Assessment;
 
 /// <summary>
 /// Assesses every site of a tenant with <see cref="RiskModel"/>: gathers evidence set-based, writes one
@@ -31,18 +33,7 @@ public sealed class RiskAssessmentJob(
     /// <summary>Nightly: one assessment job per tenant, found through the <c>app.tenant_ids()</c> bypass.</summary>
     public async Task EnqueueAllTenantsAsync(CancellationToken ct)
     {
-        var tenants = new List<Guid>();
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        await using (var cmd = new NpgsqlCommand("select id from app.tenant_ids() as t(id)", connection))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                tenants.Add(reader.GetGuid(0));
-            }
-        }
-
-        foreach (var tenantId in tenants)
+        foreach (var tenantId in await PerTenantJob.TenantIdsAsync(dataSource, ct))
         {
             jobs.Enqueue<RiskAssessmentJob>(j => j.RunAsync(tenantId, CancellationToken.None));
         }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Compliance.Domain.Risk;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Assessment;
 
 /// <summary>
 /// How assessments are stored as jsonb: Web defaults (camelCase names) with enums as camelCase strings. Generated

@@ -3,7 +3,7 @@ using Compliance.Api.Infrastructure.Database;
 using Compliance.Domain.Risk;
 using Npgsql;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Assessment;
 
 /// <summary>A site as the assessment job sees it.</summary>
 public sealed record AssessedSite(Guid Id, Guid SupplierId, string Name, string CountryCode, string Sector, string SupplierName);

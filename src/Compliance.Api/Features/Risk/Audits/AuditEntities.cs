@@ -2,7 +2,7 @@ using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Audits;
 
 /// <summary>A third-party audit of one site. Carries the site's supplier so supplier keys see only their own.</summary>
 [SupplierScoped]

@@ -1,4 +1,4 @@
-using Compliance.Api.Features.Sites;
+using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
@@ -6,7 +6,7 @@ using Compliance.Domain.Reference;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Audits;
 
 /// <summary>
 /// Audits and their findings. Auditor, compliance and owner keys write; every employer-side reader (supplier keys

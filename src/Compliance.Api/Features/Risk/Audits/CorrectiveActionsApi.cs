@@ -5,7 +5,7 @@ using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Audits;
 
 /// <summary>
 /// Corrective actions. Auditor, compliance and owner keys raise them; the supplier updates its own (open ↔ done,

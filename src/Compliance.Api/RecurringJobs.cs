@@ -1,10 +1,14 @@
-using Compliance.Api.Features.Risk;
+using Compliance.Api.Features.Risk.Assessment;
 using Compliance.Api.Features.WorkerVoice;
 using Hangfire;
 
-namespace Compliance.Api.Infrastructure.Jobs;
+namespace Compliance.Api;
 
-/// <summary>The one place recurring jobs are registered. Schedules are cron expressions (UTC) from configuration.</summary>
+/// <summary>
+/// The one place recurring jobs are registered, in the composition root beside <c>Program.cs</c>: it names jobs of
+/// several features, so it lives where every feature is already known and Infrastructure stays free of features.
+/// Schedules are cron expressions (UTC) from configuration.
+/// </summary>
 public static class RecurringJobs
 {
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)

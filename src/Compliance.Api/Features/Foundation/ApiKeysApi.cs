@@ -1,11 +1,10 @@
-using Compliance.Api.Features.Suppliers;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Compliance.Api.Features.ApiKeys;
+namespace Compliance.Api.Features.Foundation;
 
 public static class ApiKeysApi
 {

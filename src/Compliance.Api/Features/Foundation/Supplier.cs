@@ -2,7 +2,7 @@ using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Compliance.Api.Features.Suppliers;
+namespace Compliance.Api.Features.Foundation;
 
 /// <summary>A supplier (employer) in the tenant's supply chain.</summary>
 [SupplierScoped(nameof(Id))]

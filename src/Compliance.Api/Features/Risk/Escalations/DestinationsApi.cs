@@ -5,7 +5,7 @@ using Compliance.Domain.Reference;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Escalations;
 
 /// <summary>
 /// Escalation destinations, owner keys only. Kinds come from <see cref="DestinationKinds"/> (no immigration kind,

@@ -1,10 +1,9 @@
-using Compliance.Api.Features.ApiKeys;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Compliance.Api.Features.Tenants;
+namespace Compliance.Api.Features.Foundation;
 
 public static class TenantsApi
 {

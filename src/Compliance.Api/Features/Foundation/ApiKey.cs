@@ -2,7 +2,7 @@ using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Compliance.Api.Features.ApiKeys;
+namespace Compliance.Api.Features.Foundation;
 
 /// <summary>A bearer key. Only <see cref="KeyHash"/> is stored; <see cref="Prefix"/> identifies it in lists.</summary>
 public sealed class ApiKey : ITenantOwned

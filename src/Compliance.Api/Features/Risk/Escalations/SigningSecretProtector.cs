@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Compliance.Api.Features.WorkerVoice;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Escalations;
 
 /// <summary>
 /// Destination signing secrets at rest: sealed with AES-256-GCM (the testimony format, <see cref="TestimonyCrypto"/>)

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Escalations;
 
 /// <summary>Escalation delivery settings (section <c>Escalation</c>).</summary>
 public sealed class EscalationOptions

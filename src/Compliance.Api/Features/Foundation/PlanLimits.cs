@@ -1,4 +1,4 @@
-namespace Compliance.Api.Features.Billing;
+namespace Compliance.Api.Features.Foundation;
 
 /// <summary>What a plan limits.</summary>
 public enum PlanResource

@@ -2,7 +2,7 @@ using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Compliance.Api.Features.Tenants;
+namespace Compliance.Api.Features.Foundation;
 
 /// <summary>A customer organisation. Its key is its own tenant id, so wall 1 filters it like any tenant row.</summary>
 public sealed class Tenant : ITenantOwned

@@ -7,7 +7,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Escalations;
 
 /// <summary>Thrown after a failed attempt that still has attempts left, so Hangfire retries with backoff.</summary>
 public sealed class EscalationDeliveryException(string message) : Exception(message);

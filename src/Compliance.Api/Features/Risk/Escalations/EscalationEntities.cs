@@ -2,7 +2,7 @@ using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Escalations;
 
 /// <summary>An outside body that receives signed dossiers. The signing secret is write-only: never returned or logged.</summary>
 public sealed class EscalationDestination : ITenantOwned

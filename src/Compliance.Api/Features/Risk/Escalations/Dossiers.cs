@@ -1,9 +1,10 @@
 using System.Globalization;
+using Compliance.Api.Features.Risk.Assessment;
 using Compliance.Api.Infrastructure.Templates;
 using Compliance.Domain.Reference;
 using Compliance.Domain.Risk;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Escalations;
 
 /// <summary>Something a dossier deliberately leaves out, and why; every dossier lists these.</summary>
 public sealed record Withheld(string What, string Why);

@@ -3,7 +3,7 @@ using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Compliance.Api.Features.Sites;
+namespace Compliance.Api.Features.Foundation;
 
 /// <summary>A workplace of a supplier. Its <see cref="IntakeCode"/> is printed on the worker QR poster.</summary>
 [SupplierScoped]

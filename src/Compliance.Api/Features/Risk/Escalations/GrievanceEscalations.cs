@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Compliance.Api.Features.Risk.Assessment;
 using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Templates;
@@ -7,7 +8,7 @@ using Compliance.Domain.Reference;
 using Compliance.Domain.Risk;
 using Npgsql;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Escalations;
 
 /// <summary>A count of grievances per indicator, as a dossier shows it.</summary>
 public sealed record IndicatorCount(string Indicator, int Count);

@@ -6,7 +6,7 @@ using Compliance.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Compliance.Api.Features.Risk;
+namespace Compliance.Api.Features.Risk.Escalations;
 
 /// <summary>
 /// Escalations and their delivery attempts for owner, compliance and auditor keys. Metadata only: the dossier body

@@ -14,11 +14,11 @@ using Compliance.Api.Infrastructure.Http;
 using Compliance.Api.Infrastructure.Jobs;
 using Compliance.Api.Infrastructure.Templates;
 using Compliance.Api.Infrastructure.Tenancy;
+using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Hangfire;
 using Npgsql;
 
 var builder = WebApplication.CreateBuilder(args);

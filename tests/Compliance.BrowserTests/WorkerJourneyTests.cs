@@ -13,20 +13,13 @@ namespace Compliance.BrowserTests;
 /// </summary>
 public class WorkerJourneyTests(KestrelApiFactory factory) : IClassFixture<KestrelApiFactory>
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task Worker_FilesInNepali_FollowsUpByReceipt_AndReadsTheHandlersReplyInNepali()
     {
         var tenant = await factory.CreateTenantAsync();
         var site = await tenant.CreateSiteAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             JavaScriptEnabled = false,

@@ -8,14 +8,6 @@ namespace Compliance.Domain.Risk;
 /// </summary>
 public static class RiskRules
 {
-    // Indicators where any evidence at all is a hard trigger (BRIEF.md §3): a child, or violence.
-    private static readonly HashSet<string> AnyEvidenceTriggers =
-        [Indicators.ChildUnder18, Indicators.PhysicalAndSexualViolence];
-
-    // A worker saying they cannot leave is a hard trigger; an audit finding on movement is weighed,
-    // because confinement is what audits look for and the worker's word is the stronger signal here.
-    private static readonly HashSet<string> WorkerOnlyTriggers = [Indicators.RestrictionOfMovement];
-
     /// <summary>Every rule, in evidence order: by indicator (reporting order), then source, then as listed.</summary>
     public static readonly IReadOnlyList<RiskRule> All = Build();
 
@@ -41,8 +33,8 @@ public static class RiskRules
 
         foreach (var indicator in Indicators.All)
         {
-            var workerTrigger = AnyEvidenceTriggers.Contains(indicator) || WorkerOnlyTriggers.Contains(indicator);
-            var auditTrigger = AnyEvidenceTriggers.Contains(indicator);
+            var workerTrigger = HardTriggers.FromWorker.Contains(indicator);
+            var auditTrigger = HardTriggers.AnyEvidence.Contains(indicator);
             var name = Indicators.Names[indicator].ToLowerInvariant();
 
             rules.Add(new RiskRule(

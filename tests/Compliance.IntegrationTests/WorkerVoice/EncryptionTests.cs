@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Compliance.Api.Features.WorkerVoice;
+using Compliance.Api.Infrastructure.Crypto;
 using Compliance.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using static Compliance.IntegrationTests.WorkerVoice.WorkerVoiceHelpers;

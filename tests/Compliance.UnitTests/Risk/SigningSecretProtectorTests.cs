@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Compliance.Api.Features.Risk.Escalations;
 using Compliance.Api.Features.WorkerVoice;
+using Compliance.Api.Infrastructure.Crypto;
 
 namespace Compliance.UnitTests.Risk;
 

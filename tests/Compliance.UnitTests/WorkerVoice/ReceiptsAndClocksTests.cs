@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Compliance.Api.Features.WorkerVoice;
+using Compliance.Api.Infrastructure.Crypto;
+using Compliance.Domain.Reference;
 
 namespace Compliance.UnitTests.WorkerVoice;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Compliance.Api.Features.Foundation;
@@ -90,10 +91,10 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, DatabaseConnections 
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine("=== DEMO TENANT (development only, demo data, not for production) ===");
-        text.AppendLine($"tenant id: {tenantId}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"tenant id: {tenantId}");
         foreach (var role in Roles.All)
         {
-            text.AppendLine($"DEMO {role,-13} key: {ApiKeySecrets.FromSecret(DemoSecret(seed, role)).Key}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"DEMO {role,-13} key: {ApiKeySecrets.FromSecret(DemoSecret(seed, role)).Key}");
         }
 
         text.AppendLine("=====================================================================");

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using Compliance.Api.Infrastructure.Tenancy;
+using Compliance.Domain.Reference;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -25,6 +25,9 @@ public sealed class Site : ITenantOwned
 
     public required string IntakeCode { get; set; }
 
+    /// <summary>The facility's Open Supply Hub id (OS ID), when it is listed there.</summary>
+    public string? OsId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
@@ -48,21 +51,23 @@ public static class Sectors
 /// Intake codes: 10 characters of Crockford base32 (no I, L, O, U), 50 random bits. Short enough for a QR
 /// poster and to type, too many to enumerate through a rate-limited endpoint.
 /// </summary>
+/// <summary>
+/// Open Supply Hub facility ids: two-letter country, the year and day of year the facility was listed (7 digits),
+/// then 6 letters or digits, e.g. <c>CN2019303BQ3FZP</c>.
+/// </summary>
+public static partial class OsIds
+{
+    public static bool IsWellFormed(string value) => Pattern().IsMatch(value);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z]{2}[0-9]{7}[0-9A-Z]{6}$")]
+    private static partial System.Text.RegularExpressions.Regex Pattern();
+}
+
 public static class IntakeCodes
 {
-    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     public const int Length = 10;
 
-    public static string New()
-    {
-        Span<char> chars = stackalloc char[Length];
-        for (var i = 0; i < Length; i++)
-        {
-            chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
-        }
+    public static string New() => RandomCodes.New(Length);
 
-        return new string(chars);
-    }
-
-    public static bool IsWellFormed(string? code) => code is { Length: Length } && code.All(Alphabet.Contains);
+    public static bool IsWellFormed(string? code) => RandomCodes.IsWellFormed(code, Length);
 }

@@ -8,7 +8,8 @@ namespace Compliance.Api.Features.Foundation;
 
 public static class SitesApi
 {
-    public sealed record SiteRequest(Guid? SupplierId, string? Name, string? CountryCode, string? Sector, bool? WorkerHousing) : IValidatable
+    /// <param name="OsId">The facility's Open Supply Hub id, optional; unique among the tenant's sites.</param>
+    public sealed record SiteRequest(Guid? SupplierId, string? Name, string? CountryCode, string? Sector, bool? WorkerHousing, string? OsId = null) : IValidatable
     {
         public void Validate(Validator v)
         {
@@ -17,12 +18,17 @@ public static class SitesApi
             v.Country("countryCode", CountryCode);
             v.OneOf("sector", Sector, Sectors.All);
             v.Required("workerHousing", WorkerHousing);
+            if (OsId is not null)
+            {
+                v.Check(OsIds.IsWellFormed(OsId), "osId", "An Open Supply Hub id: two capital letters, 7 digits, 6 capitals or digits (e.g. CN2019303BQ3FZP).");
+            }
         }
     }
 
-    public sealed record SiteView(Guid Id, Guid SupplierId, string Name, string CountryCode, string Sector, bool WorkerHousing, string IntakeCode, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    public sealed record SiteView(
+        Guid Id, Guid SupplierId, string Name, string CountryCode, string Sector, bool WorkerHousing, string IntakeCode, string? OsId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
     {
-        public static SiteView From(Site s) => new(s.Id, s.SupplierId, s.Name, s.CountryCode, s.Sector, s.WorkerHousing, s.IntakeCode, s.CreatedAt, s.UpdatedAt);
+        public static SiteView From(Site s) => new(s.Id, s.SupplierId, s.Name, s.CountryCode, s.Sector, s.WorkerHousing, s.IntakeCode, s.OsId, s.CreatedAt, s.UpdatedAt);
     }
 
     public sealed record SiteFilter(Guid? SupplierId, string? CountryCode) : IValidatable
@@ -64,6 +70,7 @@ public static class SitesApi
             Sector = request.Sector!,
             WorkerHousing = request.WorkerHousing!.Value,
             IntakeCode = IntakeCodes.New(),
+            OsId = request.OsId,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -112,6 +119,7 @@ public static class SitesApi
         site.CountryCode = request.CountryCode!;
         site.Sector = request.Sector!;
         site.WorkerHousing = request.WorkerHousing!.Value;
+        site.OsId = request.OsId;
         site.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(SiteView.From(site));

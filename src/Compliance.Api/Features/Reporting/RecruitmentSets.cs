@@ -1,5 +1,5 @@
-using Compliance.Api.Features.Recruitment;
 using Compliance.Api.Features.Foundation;
+using Compliance.Api.Features.Recruitment;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;

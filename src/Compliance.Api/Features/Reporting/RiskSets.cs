@@ -1,7 +1,7 @@
+using Compliance.Api.Features.Risk;
 using Compliance.Api.Features.Risk.Assessment;
 using Compliance.Api.Features.Risk.Audits;
 using Compliance.Api.Features.Risk.Escalations;
-using Compliance.Api.Features.Risk;
 using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;

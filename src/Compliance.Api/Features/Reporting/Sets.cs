@@ -1,4 +1,6 @@
 using Compliance.Api.Features.Foundation;
+using Compliance.Api.Features.Recruitment;
+using Compliance.Api.Features.Risk.Audits;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +13,7 @@ public static class ReportingSets
     public static ReportingModel Build() => new ReportingModelBuilder()
         .Set<Supplier>("Suppliers")
         .Set<SiteRow>("Sites", expand: ["Supplier"])
-        .Set<Recruitment.Agency>("Agencies")
+        .Set<Agency>("Agencies")
         .Set<WorkerRow>("Workers", expand: ["Site", "Agency", "Fees"])
         .Set<FeeRow>("Fees", expand: ["Worker"])
         .Set<ReimbursementRow>("Reimbursements", expand: ["Worker"])
@@ -19,7 +21,7 @@ public static class ReportingSets
         .Set<ContractRow>("Contracts", expand: ["Worker"])
         .Set<PassportCustodyRow>("PassportCustody", expand: ["Worker"])
         .Set<PassportAccessRequestRow>("PassportAccessRequests", expand: ["Worker"])
-        .Set<Risk.Audits.Audit>("Audits")
+        .Set<Audit>("Audits")
         .Set<FindingRow>("Findings", expand: ["Audit", "CorrectiveActions"])
         .Set<CorrectiveActionRow>("CorrectiveActions", expand: ["Finding", "Finding/Audit"])
         .Set<RiskAssessmentRow>("RiskAssessments")

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 using Compliance.Api.Features.Risk.Assessment;
 using Compliance.Api.Features.Risk.Audits;
 using Compliance.Api.Features.Risk.Escalations;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
 
 namespace Compliance.Api.Features.Risk;

@@ -160,31 +160,18 @@ public static class CaseHandlingApi
     private static System.Linq.Expressions.Expression<Func<Grievance, bool>> Negate(System.Linq.Expressions.Expression<Func<Grievance, bool>> e) =>
         System.Linq.Expressions.Expression.Lambda<Func<Grievance, bool>>(System.Linq.Expressions.Expression.Not(e.Body), e.Parameters);
 
-    private static async Task<Results<Ok<GrievanceDetail>, NotFound>> ReadAsync(
-        Guid id, ComplianceDbContext db, TestimonyCrypto crypto, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<GrievanceDetail>, NotFound>> ReadAsync(Guid id, TestimonyReader reader, TimeProvider clock, CancellationToken ct)
     {
-        if (await db.Set<Grievance>().AsNoTracking().SingleOrDefaultAsync(g => g.Id == id, ct) is not { } g)
+        if (await reader.ReadForHandlerAsync(id, ct) is not { } opened)
         {
             return TypedResults.NotFound();
         }
 
-        var now = clock.GetUtcNow();
-        db.Add(new NarrativeAccess { Id = Guid.CreateVersion7(), GrievanceId = g.Id, ApiKeyId = db.Tenant.ApiKeyId, ReadAt = now });
-        await db.SaveChangesAsync(ct);
-
-        var messages = await db.Set<GrievanceMessage>().AsNoTracking()
-            .Where(m => m.GrievanceId == g.Id).OrderBy(m => m.SentAt).ThenBy(m => m.Id).ToListAsync(ct);
-        if (g.WrappedKey is null)
-        {
-            return TypedResults.Ok(new GrievanceDetail(GrievanceSummary.From(g, now), null, null, []));
-        }
-
-        var key = crypto.Unwrap(g.WrappedKey, g.Id);
         return TypedResults.Ok(new GrievanceDetail(
-            GrievanceSummary.From(g, now),
-            g.NarrativeCiphertext is null ? null : TestimonyCrypto.Open(key, g.NarrativeCiphertext, g.Id),
-            g.ReviewNoteCiphertext is null ? null : TestimonyCrypto.Open(key, g.ReviewNoteCiphertext, ReviewNoteId(g.Id)),
-            [.. messages.Select(m => new CaseMessageView(m.Id, m.Author, m.SentAt, TestimonyCrypto.Open(key, m.Ciphertext, m.Id)))]));
+            GrievanceSummary.From(opened.Grievance, clock.GetUtcNow()),
+            opened.Narrative,
+            opened.ReviewNote,
+            [.. opened.Messages.Select(m => new CaseMessageView(m.Id, m.Author, m.SentAt, m.Text))]));
     }
 
     private static async Task<Results<Created<ReplyView>, NotFound>> ReplyAsync(
@@ -214,8 +201,7 @@ public static class CaseHandlingApi
 
         // Triage adds to what the worker said; it never removes a category's indicator (no credibility score).
         var indicators = GrievanceCategories.IndicatorsFor(g.Categories).Concat(request.Indicators!).ToHashSet(StringComparer.Ordinal);
-        var hardTrigger = indicators.Contains(Indicators.ChildUnder18) || indicators.Contains(Indicators.PhysicalAndSexualViolence)
-            || indicators.Contains(Indicators.RestrictionOfMovement);
+        var hardTrigger = HardTriggers.AnyFromWorker(indicators);
         var critical = g.Critical || hardTrigger || request.Severity == Severities.Critical;
         if (critical && request.Severity != Severities.Critical)
         {
@@ -265,7 +251,7 @@ public static class CaseHandlingApi
         var now = clock.GetUtcNow();
         if (request.ReviewNote is { } note && g.WrappedKey is not null)
         {
-            g.ReviewNoteCiphertext = TestimonyCrypto.Seal(crypto.Unwrap(g.WrappedKey, g.Id), note, ReviewNoteId(g.Id));
+            g.ReviewNoteCiphertext = TestimonyCrypto.Seal(crypto.Unwrap(g.WrappedKey, g.Id), note, TestimonyCrypto.ReviewNoteId(g.Id));
         }
 
         if (to == GrievanceStatuses.Acknowledged)
@@ -279,13 +265,5 @@ public static class CaseHandlingApi
         g.Status = to;
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(GrievanceSummary.From(g, now));
-    }
-
-    /// <summary>The review note is sealed under its own associated data so it cannot pose as the narrative.</summary>
-    private static Guid ReviewNoteId(Guid grievanceId)
-    {
-        var bytes = grievanceId.ToByteArray();
-        bytes[0] ^= 0xFF;
-        return new Guid(bytes);
     }
 }

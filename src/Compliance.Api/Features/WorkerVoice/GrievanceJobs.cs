@@ -1,5 +1,6 @@
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Jobs;
+using Compliance.Domain.Reference;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

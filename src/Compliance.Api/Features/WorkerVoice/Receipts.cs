@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Compliance.Api.Infrastructure.Crypto;
 
 namespace Compliance.Api.Features.WorkerVoice;
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Domain.Reference;
@@ -47,6 +46,7 @@ public sealed class WorkerIntake(
     ComplianceDbContext db,
     NpgsqlDataSource dataSource,
     TestimonyCrypto crypto,
+    TestimonyReader testimony,
     Receipts receipts,
     WorkerLabels labels,
     ReceiptGuessLimiter limiter,
@@ -141,12 +141,9 @@ public sealed class WorkerIntake(
     public async Task<WorkerCaseView> ViewAsync(Grievance grievance, CancellationToken ct)
     {
         var texts = labels.For(grievance.Language);
-        var messages = await db.Set<GrievanceMessage>().AsNoTracking()
-            .Where(m => m.GrievanceId == grievance.Id).OrderBy(m => m.SentAt).ThenBy(m => m.Id).ToListAsync(ct);
-        var dataKey = grievance.WrappedKey is null ? null : crypto.Unwrap(grievance.WrappedKey, grievance.Id);
-        List<WorkerMessageView> View(string author) => dataKey is null
-            ? []
-            : [.. messages.Where(m => m.Author == author).Select(m => new WorkerMessageView(DateOnly.FromDateTime(m.SentAt.UtcDateTime), TestimonyCrypto.Open(dataKey, m.Ciphertext, m.Id)))];
+        var opened = await testimony.ReadForWorkerAsync(grievance, ct);
+        List<WorkerMessageView> View(string author) =>
+            [.. opened.Messages.Where(m => m.Author == author).Select(m => new WorkerMessageView(DateOnly.FromDateTime(m.SentAt.UtcDateTime), m.Text))];
 
         return new WorkerCaseView(
             grievance.CaseReference,
@@ -191,56 +188,4 @@ public sealed class WorkerIntake(
             return message;
         }
     }
-}
-
-/// <summary>Case references: "WV-" and 8 random Crockford base32 characters. They say nothing about time or place.</summary>
-public static class CaseReferences
-{
-    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-    public static string New()
-    {
-        Span<char> chars = stackalloc char[8];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
-        }
-
-        return $"WV-{chars}";
-    }
-}
-
-public static class GrievanceStatuses
-{
-    public const string Received = "received";
-    public const string Acknowledged = "acknowledged";
-    public const string InProgress = "in-progress";
-    public const string Resolved = "resolved";
-    public const string Referred = "referred";
-    public const string Closed = "closed";
-
-    public static readonly IReadOnlyList<string> All = [Received, Acknowledged, InProgress, Resolved, Referred, Closed];
-
-    /// <summary>
-    /// Allowed moves. Only a case handler moves a case; nothing the worker does or does not do (withdrawal,
-    /// silence) closes one. A closed case stays closed; the worker can file again.
-    /// </summary>
-    private static readonly Dictionary<string, string[]> Moves = new(StringComparer.Ordinal)
-    {
-        [Received] = [Acknowledged],
-        [Acknowledged] = [InProgress, Resolved, Referred, Closed],
-        [InProgress] = [Resolved, Referred, Closed],
-        [Resolved] = [InProgress, Closed],
-        [Referred] = [InProgress, Closed],
-        [Closed] = [],
-    };
-
-    public static bool CanMove(string from, string to) => Moves.TryGetValue(from, out var next) && next.Contains(to);
-}
-
-public static class Severities
-{
-    public const string Critical = "critical";
-
-    public static readonly IReadOnlyList<string> All = ["low", "medium", "high", Critical];
 }

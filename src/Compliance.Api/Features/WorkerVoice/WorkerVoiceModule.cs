@@ -1,3 +1,4 @@
+using Compliance.Api.Infrastructure.Crypto;
 using Compliance.Api.Infrastructure.Database;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Compliance.Api.Features.Risk.Escalations;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Jobs;

@@ -87,13 +87,17 @@ public sealed class GrievanceEscalations(TemplateStore templates, TestimonyReade
             Select + """
 
              where d.active and d.kind = any(@kinds) and g.received_at <= @now
-               and ((g.critical and coalesce(g.acknowledged_at, @now) > g.acknowledge_by) or 'CH01' = any(g.indicators))
+               and ((g.critical and coalesce(g.acknowledged_at, @now) > g.acknowledge_by) or @child = any(g.indicators))
                and not exists (select 1 from escalations e where e.tenant_id = g.tenant_id and e.subject_kind = 'grievance'
                                and e.grievance_id = g.id and e.destination_id = d.id)
              order by g.received_at, g.id, d.id
             """,
             now,
-            cmd => cmd.Parameters.AddWithValue("kinds", DestinationKindsReferred.ToArray()),
+            cmd =>
+            {
+                cmd.Parameters.AddWithValue("kinds", DestinationKindsReferred.ToArray());
+                cmd.Parameters.AddWithValue("child", Indicators.ChildUnder18);
+            },
             ct);
         if (due.Count == 0)
         {

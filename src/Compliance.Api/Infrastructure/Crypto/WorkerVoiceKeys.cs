@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Compliance.Api.Infrastructure.Database;
 
-namespace Compliance.Api.Features.WorkerVoice;
+namespace Compliance.Api.Infrastructure.Crypto;
 
 /// <summary>
 /// The two secrets of the worker path, from configuration (section <c>WorkerVoice</c>), base64 of at least 32

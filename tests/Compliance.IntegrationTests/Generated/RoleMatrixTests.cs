@@ -1,0 +1,171 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Compliance.Api.Infrastructure.Auth;
+using Compliance.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Compliance.IntegrationTests.Generated;
+
+/// <summary>
+/// The role matrix, generated from the running app rather than hand-picked: every endpoint of <c>/api/v1</c> and of the
+/// OData feed is enumerated from ASP.NET Core's <see cref="EndpointDataSource"/>, its allowed roles are derived from the
+/// authorization policies it declares, and each role's key is sent to it for real. A role outside the policy must get
+/// 403; a role inside it must get past authorization (anything but 401 and 403); no key must get 401. An endpoint that
+/// is neither anonymous nor declares a policy fails the test, so a new endpoint cannot ship without one.
+/// Mutations that make it fail: drop <c>.RequireAuthorization(Policies.EmployerRead)</c> from <c>GET /sites</c> in
+/// <c>SitesApi.cs</c> (an undeclared endpoint), or remove <c>app.UseAuthorization()</c> from <c>Program.cs</c> (every
+/// forbidden role gets through). The policies themselves are pinned by <see cref="EveryPolicy_AllowsExactlyTheRolesOfTheBrief"/>:
+/// adding <c>Roles.Supplier</c> to <c>TenantReports</c> in <c>Roles.cs</c> fails it.
+/// </summary>
+public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHelper output) : IClassFixture<ComplianceApiFactory>
+{
+    /// <summary>One endpoint as the matrix probes it.</summary>
+    private sealed record Probe(string Method, string Pattern, IReadOnlySet<string>? AllowedRoles, bool Anonymous, string ContentType)
+    {
+        public string Url => RouteParameter().Replace("/" + Pattern.TrimStart('/'), m => m.Groups["name"].Value switch
+        {
+            "intakeCode" => "0000000000",
+            "template" => "acknowledged",
+            _ => Guid.NewGuid().ToString(),
+        });
+    }
+
+    [Fact]
+    public async Task EveryEndpoint_AnswersEachRoleAsItsDeclaredPolicySays()
+    {
+        using var warm = factory.Client();
+        var probes = await ProbesAsync();
+        Assert.NotEmpty(probes);
+        var undeclared = probes.Where(p => p.AllowedRoles is null && !p.Anonymous).Select(p => $"{p.Method} {p.Pattern}").ToList();
+        Assert.True(undeclared.Count == 0, "Endpoints with no declared policy: " + string.Join(", ", undeclared));
+
+        var tenant = await factory.CreateTenantAsync();
+        var supplier = await tenant.CreateSupplierAsync();
+        var clients = new Dictionary<string, HttpClient>(StringComparer.Ordinal);
+        foreach (var role in Roles.All)
+        {
+            clients[role] = factory.Client(await tenant.KeyAsync(role, role == Roles.Supplier ? supplier : null));
+        }
+
+        var anonymous = factory.Client();
+        var failures = new List<string>();
+        var requests = 0;
+        foreach (var probe in probes.Where(p => !p.Anonymous))
+        {
+            requests++;
+            var none = await SendAsync(anonymous, probe);
+            if (none != HttpStatusCode.Unauthorized)
+            {
+                failures.Add($"{probe.Method} {probe.Pattern} without a key: {(int)none}, expected 401");
+            }
+
+            foreach (var role in Roles.All)
+            {
+                requests++;
+                var status = await SendAsync(clients[role], probe);
+                var allowed = probe.AllowedRoles!.Contains(role);
+                if (allowed && status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+                {
+                    failures.Add($"{probe.Method} {probe.Pattern} as {role}: {(int)status}, but its policy allows {role}");
+                }
+                else if (!allowed && status != HttpStatusCode.Forbidden)
+                {
+                    failures.Add($"{probe.Method} {probe.Pattern} as {role}: {(int)status}, expected 403");
+                }
+            }
+        }
+
+        output.WriteLine($"role matrix: {probes.Count} endpoints ({probes.Count(p => p.Anonymous)} anonymous, "
+            + $"{probes.Count(p => p.Pattern.StartsWith("odata", StringComparison.Ordinal))} OData), {Roles.All.Count} roles, {requests} requests");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>Who may do what (BRIEF.md §2), written out here so a change to a policy is a change to this table too.</summary>
+    public static TheoryData<string, string[]> PolicyRoles => new()
+    {
+        { Policies.Owner, [Roles.Owner] },
+        { Policies.EmployerRead, [Roles.Owner, Roles.Compliance, Roles.Supplier, Roles.Auditor] },
+        { Policies.EmployerWrite, [Roles.Owner, Roles.Compliance, Roles.Supplier] },
+        { Policies.ComplianceAdmin, [Roles.Owner, Roles.Compliance] },
+        { Policies.CaseHandler, [Roles.CaseHandler] },
+        { Policies.AuditWrite, [Roles.Owner, Roles.Compliance, Roles.Auditor] },
+        { Policies.TenantReports, [Roles.Owner, Roles.Compliance, Roles.Auditor] },
+    };
+
+    [Theory]
+    [MemberData(nameof(PolicyRoles))]
+    public async Task EveryPolicy_AllowsExactlyTheRolesOfTheBrief(string policyName, string[] roles)
+    {
+        var policy = await factory.Services.GetRequiredService<IAuthorizationPolicyProvider>().GetPolicyAsync(policyName);
+        Assert.NotNull(policy);
+        var allowed = policy!.Requirements.OfType<RolesAuthorizationRequirement>().Single().AllowedRoles;
+        Assert.Equal(roles.Order(StringComparer.Ordinal), allowed.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Every endpoint under <c>api/v1</c> or <c>odata</c>, with the roles its policies allow (null when it declares none).</summary>
+    private async Task<List<Probe>> ProbesAsync()
+    {
+        var policies = factory.Services.GetRequiredService<IAuthorizationPolicyProvider>();
+        var probes = new List<Probe>();
+        foreach (var endpoint in factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = endpoint.RoutePattern.RawText?.TrimStart('/') ?? string.Empty;
+            if (!pattern.StartsWith("api/v1/", StringComparison.Ordinal) && !pattern.StartsWith("odata", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var declared = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
+            IReadOnlySet<string>? allowed = null;
+            if (declared.Count > 0)
+            {
+                // Every policy an endpoint carries must pass (they combine with AND): the allowed roles are the intersection.
+                var roles = new HashSet<string>(Roles.All, StringComparer.Ordinal);
+                foreach (var data in declared)
+                {
+                    var policy = data.Policy is { } name ? await policies.GetPolicyAsync(name) : await policies.GetDefaultPolicyAsync();
+                    Assert.NotNull(policy);
+                    foreach (var requirement in policy!.Requirements.OfType<RolesAuthorizationRequirement>())
+                    {
+                        roles.IntersectWith(requirement.AllowedRoles);
+                    }
+                }
+
+                allowed = roles;
+            }
+
+            // The body's media type is the one the endpoint accepts, so routing selects it (a CSV import answers 415 to JSON).
+            var accepts = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes;
+            var contentType = accepts is { Count: > 0 } ? accepts[0] : "application/json";
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                probes.Add(new Probe(method, pattern, allowed, anonymous, contentType));
+            }
+        }
+
+        return probes;
+    }
+
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, Probe probe)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(probe.Method), probe.Url);
+        if (probe.Method is "POST" or "PUT" or "PATCH")
+        {
+            request.Content = new StringContent(probe.ContentType == "application/json" ? "{}" : string.Empty, Encoding.UTF8, probe.ContentType);
+        }
+
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [GeneratedRegex(@"\{(?<name>[A-Za-z]+)(:[^}]*)?\}")]
+    private static partial Regex RouteParameter();
+}

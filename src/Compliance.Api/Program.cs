@@ -63,6 +63,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestBodyLimitMiddleware.DefaultLimit);
 
+builder.Services.AddClientAddresses(builder.Configuration);
 builder.Services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
 
 builder.Services.AddOpenApi();
@@ -85,6 +86,7 @@ if (connections.Embedded is { } embedded)
     app.Lifetime.ApplicationStopped.Register(embedded.Stop);
 }
 
+app.UseClientAddresses();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRouting();

@@ -69,6 +69,7 @@ builder.Services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status4
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 builder.Services.AddJobs(builder.Configuration, connections);
+builder.Services.AddOperations();
 builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
 builder.Services.AddSingleton<TemplateStore>();
 
@@ -115,6 +116,7 @@ api.MapRecruitment();
 api.MapWorkerVoice();
 api.MapRisk();
 api.MapBilling();
+api.MapTenantJobs();
 app.MapWorkerPages();
 
 app.MapJobs();

@@ -63,11 +63,13 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestBodyLimitMiddleware.DefaultLimit);
 
+builder.Services.AddClientAddresses(builder.Configuration);
 builder.Services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
 
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 builder.Services.AddJobs(builder.Configuration, connections);
+builder.Services.AddOperations();
 builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
 builder.Services.AddSingleton<TemplateStore>();
 
@@ -85,6 +87,7 @@ if (connections.Embedded is { } embedded)
     app.Lifetime.ApplicationStopped.Register(embedded.Stop);
 }
 
+app.UseClientAddresses();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRouting();
@@ -113,6 +116,7 @@ api.MapRecruitment();
 api.MapWorkerVoice();
 api.MapRisk();
 api.MapBilling();
+api.MapTenantJobs();
 app.MapWorkerPages();
 
 app.MapJobs();

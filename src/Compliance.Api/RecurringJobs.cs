@@ -11,13 +11,17 @@ namespace Compliance.Api;
 /// </summary>
 public static class RecurringJobs
 {
+    public const string Clocks = "grievance-clocks";
+    public const string Retention = "grievance-retention";
+    public const string RiskAssessment = "risk-assessment-nightly";
+
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        jobs.AddOrUpdate<GrievanceClockJob>("grievance-clocks", j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceClockCron"] ?? Cron.Hourly());
-        jobs.AddOrUpdate<GrievanceRetentionJob>("grievance-retention", j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceRetentionCron"] ?? Cron.Daily());
-        jobs.AddOrUpdate<RiskAssessmentJob>("risk-assessment-nightly", j => j.EnqueueAllTenantsAsync(CancellationToken.None), configuration["Jobs:RiskAssessmentCron"] ?? Cron.Daily(2));
+        jobs.AddOrUpdate<GrievanceClockJob>(Clocks, j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceClockCron"] ?? Cron.Hourly());
+        jobs.AddOrUpdate<GrievanceRetentionJob>(Retention, j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceRetentionCron"] ?? Cron.Daily());
+        jobs.AddOrUpdate<RiskAssessmentJob>(RiskAssessment, j => j.EnqueueAllTenantsAsync(CancellationToken.None), configuration["Jobs:RiskAssessmentCron"] ?? Cron.Daily(2));
     }
 }

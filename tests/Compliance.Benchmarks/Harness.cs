@@ -87,6 +87,7 @@ public sealed class BenchDatabase : IAsyncDisposable
         b.UseSetting("Jobs:RunServer", "false");
         b.UseSetting("Demo:Enabled", "false");
         b.UseSetting("RateLimits:SignupPerMinute", "100000");
+        b.UseSetting("WorkerVoice:FilingsPerClientPerHour", "100000000");
         b.UseSetting("Logging:LogLevel:Default", "Warning");
 
         // Benchmarks load far more than a free tenant may hold; plan limits are not what they measure.

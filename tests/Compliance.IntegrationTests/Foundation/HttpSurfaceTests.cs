@@ -63,11 +63,12 @@ public class HttpSurfaceTests(ComplianceApiFactory factory) : IClassFixture<Comp
     }
 
     [Fact]
-    public async Task HangfireDashboard_RequiresOwner()
+    public async Task HangfireDashboard_IsClosedToEveryTenantRole_OwnerIncluded()
     {
+        // Issue 16, hole 1: the owner's 200 here was the hole; the dashboard is the operator's (see Hole01JobDashboardTests).
         var tenant = await factory.CreateTenantAsync();
         Assert.Equal(401, (int)(await factory.Client().GetAsync("/hangfire")).StatusCode);
         Assert.Equal(403, (int)(await (await tenant.ClientAsync("compliance")).GetAsync("/hangfire")).StatusCode);
-        Assert.Equal(200, (int)(await tenant.Owner.GetAsync("/hangfire")).StatusCode);
+        Assert.Equal(403, (int)(await tenant.Owner.GetAsync("/hangfire")).StatusCode);
     }
 }

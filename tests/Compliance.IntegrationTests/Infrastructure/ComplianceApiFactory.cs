@@ -46,6 +46,12 @@ public class ComplianceApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Demo:Enabled", "false");
         builder.UseSetting("RateLimits:SignupPerMinute", "1000");
 
+        // Every test request comes from the same (absent) address; the filing limit has its own tests.
+        builder.UseSetting("WorkerVoice:FilingsPerClientPerHour", "100000");
+
+        // The job dashboard exists only with an operator key; no tenant key opens it.
+        builder.UseSetting("Operations:DashboardKey", "operator-dashboard-key-for-tests-base-0123456789");
+
         // Plan limits are opt-in for tests: billing's own factory sets the real free limits back in Settings().
         builder.UseSetting("Billing:Plans:free:MaxSites", "1000000");
         builder.UseSetting("Billing:Plans:free:MaxActiveWorkers", "1000000");

@@ -84,20 +84,57 @@ public static class WorkerImport
         return TypedResults.Created("/api/v1/workers", new ImportResult(parsed.Workers.Count, parsed.Fees.Count));
     }
 
-    private static ProblemHttpResult Refuse(List<ImportError> errors) => TypedResults.Problem(
+    private static ProblemHttpResult Refuse(ImportErrors errors) => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,
         title: "The file has errors; nothing was imported.",
-        detail: $"{errors.Count} problem(s) in {errors.Select(e => e.Row).Distinct().Count()} row(s).",
-        extensions: new Dictionary<string, object?> { ["errors"] = errors });
+        detail: errors.Count > errors.Kept.Count
+            ? $"{errors.Count} problem(s) in {errors.Rows} row(s); the first {errors.Kept.Count} are listed."
+            : $"{errors.Count} problem(s) in {errors.Rows} row(s).",
+        extensions: new Dictionary<string, object?> { ["errors"] = errors.Kept, ["totalErrors"] = errors.Count });
 
-    public sealed record Parsed(List<Worker> Workers, List<Fee> Fees, List<ImportError> Errors);
+    public sealed record Parsed(List<Worker> Workers, List<Fee> Fees, ImportErrors Errors);
+
+    /// <summary>
+    /// The errors of one file: every error is counted, only the first <see cref="MaxListed"/> are kept and returned,
+    /// so a large file full of mistakes cannot make the answer (or the memory behind it) grow without bound.
+    /// </summary>
+    public sealed class ImportErrors
+    {
+        public const int MaxListed = 1000;
+
+        private readonly List<ImportError> _kept = [];
+        private int _lastRow = -1;
+
+        public IReadOnlyList<ImportError> Kept => _kept;
+
+        /// <summary>Every error found, listed or not.</summary>
+        public int Count { get; private set; }
+
+        /// <summary>Rows with at least one error (errors arrive row by row, in file order).</summary>
+        public int Rows { get; private set; }
+
+        public void Add(ImportError error)
+        {
+            Count++;
+            if (error.Row != _lastRow)
+            {
+                Rows++;
+                _lastRow = error.Row;
+            }
+
+            if (_kept.Count < MaxListed)
+            {
+                _kept.Add(error);
+            }
+        }
+    }
 
     /// <summary>Parses and validates the whole file with the same rules as the single-record endpoints.</summary>
     public static Parsed Parse(TextReader reader, IReadOnlyDictionary<Guid, Site> sites, IReadOnlySet<Guid> agencies, ISet<(Guid, string)> existingRefs, DateTimeOffset now)
     {
         var workers = new List<Worker>();
         var fees = new List<Fee>();
-        var errors = new List<ImportError>();
+        var errors = new ImportErrors();
         Dictionary<string, int>? columns = null;
         var feeGroups = new List<int>();
         var seen = new HashSet<(Guid, string)>();
@@ -139,7 +176,7 @@ public static class WorkerImport
         return new Parsed(workers, fees, errors);
     }
 
-    private static Dictionary<string, int>? Header(string[] fields, List<int> feeGroups, List<ImportError> errors)
+    private static Dictionary<string, int>? Header(string[] fields, List<int> feeGroups, ImportErrors errors)
     {
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < fields.Length; i++)
@@ -245,7 +282,7 @@ public static class WorkerImport
     }
 
     /// <summary>The cells of one row, typed; a cell that does not parse is reported once, under its column.</summary>
-    private sealed class Cells(int row, string[] fields, Dictionary<string, int> columns, List<ImportError> errors)
+    private sealed class Cells(int row, string[] fields, Dictionary<string, int> columns, ImportErrors errors)
     {
         private readonly HashSet<string> _bad = new(StringComparer.Ordinal);
 

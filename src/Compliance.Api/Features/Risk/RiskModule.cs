@@ -27,6 +27,9 @@ public static class RiskModule
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
+
+                // A proxy would make the connection, not the guard: the guard must see the final address.
+                UseProxy = false,
                 UseCookies = false,
                 ConnectCallback = sp.GetRequiredService<DestinationAddressGuard>().ConnectAsync,
             })

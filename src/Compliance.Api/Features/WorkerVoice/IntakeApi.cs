@@ -81,12 +81,21 @@ public static class IntakeApi
             .WithSummary("Give or withdraw consent per destination kind with the receipt.");
     }
 
-    private static async Task<Results<Created<FiledGrievance>, NotFound>> FileAsync(
-        string intakeCode, IntakeRequest request, WorkerIntake intake, CancellationToken ct)
+    private static async Task<Results<Created<FiledGrievance>, NotFound, ProblemHttpResult>> FileAsync(
+        string intakeCode, IntakeRequest request, HttpContext http, WorkerIntake intake, FilingLimiter limiter, WorkerLabels labels, CancellationToken ct)
     {
         if (await intake.ResolveIntakeCodeAsync(intakeCode, ct) is not { } site)
         {
             return TypedResults.NotFound();
+        }
+
+        if (!limiter.TryTake(http))
+        {
+            // Neutral, in the worker's language, and nothing is written (issue 16, hole 7).
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many requests",
+                detail: labels.For(request.Language!).Errors["too_many_reports"]);
         }
 
         var filed = await intake.FileAsync(

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Compliance.Api.Infrastructure.Crypto;
@@ -41,68 +40,4 @@ public sealed class Receipts(WorkerVoiceKeys keys)
     }
 
     public byte[] Hash(string normalizedReceipt) => HMACSHA256.HashData(keys.ReceiptKey, Encoding.ASCII.GetBytes(normalizedReceipt));
-}
-
-/// <summary>
-/// Limits wrong receipt guesses, in memory only (DNH-2 allows an address in memory for rate limiting). The
-/// client address is held only as an HMAC under a per-process random key, and a global budget caps guessing
-/// spread over many addresses. Nothing here is logged or persisted.
-/// </summary>
-public sealed class ReceiptGuessLimiter(TimeProvider clock, IConfiguration configuration)
-{
-    private const string Everyone = "*";
-    private readonly byte[] _processKey = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
-    private readonly int _perClient = configuration.GetValue("WorkerVoice:ReceiptFailuresPerClient", 10);
-    private readonly int _global = configuration.GetValue("WorkerVoice:ReceiptFailuresGlobal", 1000);
-    private readonly TimeSpan _window = TimeSpan.FromMinutes(configuration.GetValue("WorkerVoice:ReceiptFailureWindowMinutes", 15));
-
-    public bool IsBlocked(HttpContext http) => Count(ClientKey(http)) >= _perClient || Count(Everyone) >= _global;
-
-    public void RecordFailure(HttpContext http)
-    {
-        Record(ClientKey(http));
-        Record(Everyone);
-        if (_failures.Count > 50_000)
-        {
-            foreach (var key in _failures.Keys)
-            {
-                if (Count(key) == 0)
-                {
-                    _failures.TryRemove(key, out _);
-                }
-            }
-        }
-    }
-
-    private string ClientKey(HttpContext http) =>
-        Convert.ToBase64String(HMACSHA256.HashData(_processKey, Encoding.UTF8.GetBytes(http.Connection.RemoteIpAddress?.ToString() ?? "none")));
-
-    private int Count(string key)
-    {
-        if (!_failures.TryGetValue(key, out var queue))
-        {
-            return 0;
-        }
-
-        var cutoff = clock.GetUtcNow() - _window;
-        lock (queue)
-        {
-            while (queue.Count > 0 && queue.Peek() <= cutoff)
-            {
-                queue.Dequeue();
-            }
-
-            return queue.Count;
-        }
-    }
-
-    private void Record(string key)
-    {
-        var queue = _failures.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
-        lock (queue)
-        {
-            queue.Enqueue(clock.GetUtcNow());
-        }
-    }
 }

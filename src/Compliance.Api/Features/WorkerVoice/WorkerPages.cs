@@ -77,7 +77,7 @@ public static class WorkerPages
         [.. DestinationKinds.All.Select(k => (object)new { Kind = k, Label = texts.Consent[k].Label, Help = texts.Consent[k].Help, Checked = given.Contains(k) })];
 
     private static async Task<IResult> SubmitAsync(
-        string intakeCode, string lang, HttpContext http, WorkerIntake intake, TemplateStore templates, WorkerLabels labels, CancellationToken ct)
+        string intakeCode, string lang, HttpContext http, WorkerIntake intake, FilingLimiter limiter, TemplateStore templates, WorkerLabels labels, CancellationToken ct)
     {
         if (!Languages.IsSupported(lang) || await intake.ResolveIntakeCodeAsync(intakeCode, ct) is not { } site)
         {
@@ -106,6 +106,11 @@ public static class WorkerPages
             }
 
             return IntakeForm(templates, labels, intakeCode, lang, categories, consentKinds, narrative, errors, StatusCodes.Status400BadRequest);
+        }
+
+        if (!limiter.TryTake(http))
+        {
+            return IntakeForm(templates, labels, intakeCode, lang, categories, consentKinds, narrative, [labels.For(lang).Errors["too_many_reports"]], StatusCodes.Status429TooManyRequests);
         }
 
         var filed = await intake.FileAsync(site.TenantId, site.SiteId, new NewGrievance(lang, categories, narrative, request.Consent!), ct);

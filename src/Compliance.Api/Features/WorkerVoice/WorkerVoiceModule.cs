@@ -25,6 +25,7 @@ public static class WorkerVoiceModule
         services.AddSingleton<TestimonyCrypto>();
         services.AddSingleton<Receipts>();
         services.AddSingleton<ReceiptGuessLimiter>();
+        services.AddSingleton<FilingLimiter>();
         services.AddSingleton<WorkerLabels>();
         services.AddScoped<WorkerIntake>();
         services.AddScoped<TestimonyReader>();

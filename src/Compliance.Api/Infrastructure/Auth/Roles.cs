@@ -17,7 +17,7 @@ public static class Roles
 /// <summary>Authorization policies; endpoint groups name one of these, never a role list inline.</summary>
 public static class Policies
 {
-    /// <summary>Tenant administration: keys, billing, escalation destinations, the job dashboard.</summary>
+    /// <summary>Tenant administration: keys, billing, escalation destinations.</summary>
     public const string Owner = "owner";
 
     /// <summary>Reads employer-side records (never testimony).</summary>

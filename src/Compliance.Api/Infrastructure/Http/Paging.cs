@@ -13,8 +13,15 @@ public sealed record PageQuery(int? Page, int? PageSize) : IValidatable
 
     public void Validate(Validator v)
     {
-        v.Check(Page is null or >= 1, "page", "Must be 1 or more.");
-        v.Check(PageSize is null or >= 1 and <= MaxPageSize, "pageSize", $"Must be between 1 and {MaxPageSize}.");
+        var pageOk = v.Check(Page is null or >= 1, "page", "Must be 1 or more.");
+        var sizeOk = v.Check(PageSize is null or >= 1 and <= MaxPageSize, "pageSize", $"Must be between 1 and {MaxPageSize}.");
+
+        // The offset (page - 1) * pageSize must fit the int the query takes, or it wraps negative and the database
+        // refuses it with a 500.
+        if (pageOk && sizeOk)
+        {
+            v.Check((long)(PageNumber - 1) * Size <= int.MaxValue, "page", $"Too large for a page size of {Size}: at most {(int.MaxValue / Size) + 1}.");
+        }
     }
 }
 
@@ -28,7 +35,7 @@ public static class PagingExtensions
         this IQueryable<TIn> query, PageQuery paging, Func<TIn, TOut> map, CancellationToken ct)
     {
         var total = await query.CountAsync(ct);
-        var items = await query.Skip((paging.PageNumber - 1) * paging.Size).Take(paging.Size).ToListAsync(ct);
+        var items = await query.Skip(checked((paging.PageNumber - 1) * paging.Size)).Take(paging.Size).ToListAsync(ct);
         return new Paged<TOut>(items.Select(map).ToList(), paging.PageNumber, paging.Size, total);
     }
 }

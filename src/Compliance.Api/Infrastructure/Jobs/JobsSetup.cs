@@ -1,7 +1,8 @@
-using Compliance.Api.Infrastructure.Auth;
+using System.Security.Cryptography;
 using Compliance.Api.Infrastructure.Database;
 using Hangfire;
 using Hangfire.PostgreSql;
+using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Infrastructure.Jobs;
 
@@ -18,7 +19,8 @@ public sealed class JobsOptions
 
 /// <summary>
 /// Hangfire on PostgreSQL in its own schema, over the owner connection (its tables hold job ids, never tenant
-/// data). Jobs take ids and set their tenant themselves. The dashboard sits behind the owner policy.
+/// data). Jobs take ids and set their tenant themselves. The dashboard is the operator's, behind
+/// <see cref="OperationsOptions.DashboardKey"/>; tenants read their own jobs' state from <c>GET /api/v1/jobs</c>.
 /// </summary>
 public static class JobsSetup
 {
@@ -44,12 +46,43 @@ public static class JobsSetup
         return services;
     }
 
+    public static IServiceCollection AddOperations(this IServiceCollection services)
+    {
+        services.AddOptions<OperationsOptions>().BindConfiguration(OperationsOptions.Section)
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.DashboardKey) || o.DashboardKey.Trim().Length >= OperationsOptions.MinimumKeyLength,
+                $"Operations:DashboardKey must be at least {OperationsOptions.MinimumKeyLength} characters.")
+            .ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>
+    /// The dashboard belongs to the installation's operator, never to a tenant role: it lists every tenant's jobs,
+    /// their arguments and their errors, and can trigger or delete recurring jobs for all of them. It answers only
+    /// to <see cref="OperationsOptions.DashboardKey"/>; without one (outside Development) it is not mapped at all.
+    /// </summary>
     public static void MapJobs(this WebApplication app)
     {
-        app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Owner, "/hangfire", new DashboardOptions
+        var key = app.Services.GetRequiredService<IOptions<OperationsOptions>>().Value.DashboardKey?.Trim();
+        if (string.IsNullOrEmpty(key))
         {
-            // The API authenticates with bearer keys, not cookies; the dashboard's own check is the policy above.
-            Authorization = [],
+            if (!app.Environment.IsDevelopment())
+            {
+                app.Logger.LogWarning("Operations:DashboardKey is not set: the job dashboard is off");
+                return;
+            }
+
+            key = "op_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+            // To the console on purpose (never to the log), like the demo keys: the developer's way in, this run only.
+            Console.Out.WriteLine($"OPERATOR job dashboard key (this run only; set Operations:DashboardKey to keep one): {key}");
+            Console.Out.Flush();
+        }
+
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            // Bearer credential, no cookies: nothing for a cross-site request to ride on.
+            Authorization = [new OperatorDashboardAuthorization(key)],
             IgnoreAntiforgeryToken = true,
             DisplayStorageConnectionString = false,
         });

@@ -267,7 +267,8 @@ public sealed class RiskAssessmentJob(
     }
 
     /// <summary>
-    /// One escalation per site whose level reaches a destination's minimum; the partial unique index on
+    /// One escalation per site whose level reaches a destination's minimum, to destinations of the site's own country
+    /// only (a destination's jurisdiction is the one country whose sites it hears about); the partial unique index on
     /// (site, destination, period) turns a repeat into a no-op, so re-runs and retries never create a second.
     /// </summary>
     private async Task CreateEscalationsAsync(
@@ -282,7 +283,7 @@ public sealed class RiskAssessmentJob(
         var rows = (
             from a in assessed
             from d in destinations
-            where a.Result.Level >= d.MinimumLevel
+            where a.Result.Level >= d.MinimumLevel && a.Site.CountryCode == d.Jurisdiction
             let id = Guid.CreateVersion7()
             select (Id: id, a.Site, AssessmentId: a.Id, a.Result, DestinationId: d.Id,
                 Body: dossiers.RenderSite(DossierRenderer.ForSite(id, a.Site, a.Result, period, at, d.Kind, d.Jurisdiction)))).ToList();

@@ -6,7 +6,7 @@ namespace Compliance.Api.Features.Risk.Escalations;
 
 /// <summary>
 /// Keeps escalation webhooks off internal networks (SSRF): a destination must resolve only to public addresses.
-/// Checked when a destination is saved (by resolving its host) and again on every connection (see
+/// Checked when a destination is created or changed (by resolving its host) and again on every connection (see
 /// <see cref="ConnectAsync"/>), so a DNS answer that changes later cannot point a delivery inward.
 /// </summary>
 public sealed class DestinationAddressGuard(IOptions<EscalationOptions> options)
@@ -75,15 +75,35 @@ public sealed class DestinationAddressGuard(IOptions<EscalationOptions> options)
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             var b = address.GetAddressBytes();
+            if (b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 && !address.Equals(IPAddress.IPv6Any))
+            {
+                // IPv4-compatible ::a.b.c.d (deprecated, but some stacks still route it to the IPv4 address).
+                return IsAllowed(new IPAddress(b.AsSpan(12, 4)));
+            }
+
             return !(address.Equals(IPAddress.IPv6Any)
                 || address.IsIPv6LinkLocal
                 || address.IsIPv6SiteLocal
                 || address.IsIPv6Multicast
-                || (b[0] & 0xfe) == 0xfc); // unique local fc00::/7, includes fd00:ec2::254 (metadata)
+                || (b[0] & 0xfe) == 0xfc // unique local fc00::/7, includes fd00:ec2::254 (metadata)
+                || IsTranslated(b)
+                || (b[0] == 0x01 && b[1] == 0x00 && b.AsSpan(2, 6).IndexOfAnyExcept((byte)0) < 0) // discard-only 100::/64
+                || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)); // documentation 2001:db8::/32
         }
 
         return false;
     }
+
+    /// <summary>
+    /// IPv6 prefixes that carry an IPv4 address a gateway will translate to, whichever it is (private ones included):
+    /// NAT64 64:ff9b::/96 and the local-use 64:ff9b:1::/48, 6to4 2002::/16 and Teredo 2001::/32. Refused whole: the
+    /// embedded address is not something this check can trust the gateway to treat as we would.
+    /// </summary>
+    private static bool IsTranslated(byte[] b) =>
+        (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0)
+        || (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4] == 0x00 && b[5] == 0x01)
+        || (b[0] == 0x20 && b[1] == 0x02)
+        || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00);
 
     /// <summary>
     /// The connect step of the delivery client: resolves the host, keeps only allowed addresses and connects to one

@@ -44,8 +44,8 @@ public sealed record GrievanceDossierModel(
 
 /// <summary>
 /// Grievance-level escalations (issue 5 item 6): every critical grievance past its acknowledgement clock, and every
-/// case carrying CH01, goes to each active <c>child-protection</c> or <c>ngo</c> destination, once per grievance and
-/// destination. The stored body never holds testimony; at each delivery attempt the dossier is rendered again and
+/// case carrying CH01, goes to each active <c>child-protection</c> or <c>ngo</c> destination whose jurisdiction is the
+/// site's country, once per grievance and destination. The stored body never holds testimony; at each delivery attempt the dossier is rendered again and
 /// testimony is added only through <see cref="TestimonyReader.ReadForDestinationAsync"/>, so consent is checked at
 /// the moment of sending (a worker who withdraws consent before delivery is respected).
 /// </summary>
@@ -86,7 +86,7 @@ public sealed class GrievanceEscalations(TemplateStore templates, TestimonyReade
             tx,
             Select + """
 
-             where d.active and d.kind = any(@kinds) and g.received_at <= @now
+             where d.active and d.kind = any(@kinds) and d.jurisdiction = s.country_code and g.received_at <= @now
                and ((g.critical and coalesce(g.acknowledged_at, @now) > g.acknowledge_by) or @child = any(g.indicators))
                and not exists (select 1 from escalations e where e.tenant_id = g.tenant_id and e.subject_kind = 'grievance'
                                and e.grievance_id = g.id and e.destination_id = d.id)

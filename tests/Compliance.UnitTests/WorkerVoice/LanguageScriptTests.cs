@@ -1,0 +1,156 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Compliance.Domain.Reference;
+
+namespace Compliance.UnitTests.WorkerVoice;
+
+/// <summary>
+/// DNH-11: every worker-facing text is written in its language, not copied from English. Each file under
+/// <c>templates/worker/&lt;lang&gt;/</c> (pages, labels, reply templates) and <c>templates/declarations/&lt;lang&gt;/</c> is
+/// reduced to what a worker reads (Scriban code, HTML tags and entities removed; for JSON, the string values), then:
+/// ne, bn, my and km must have every letter in their own script (Devanagari, Bengali, Myanmar, Khmer); vi must be Latin
+/// with Vietnamese diacritics in every sentence of more than two words; ms and id must not equal the English text, file by
+/// file and label by label. Allowed: placeholders (removed with the code), numbers, case references, the product name,
+/// and the few terms the translations gloss in parentheses (NGO, MAPO, IP, history, Employer Pays Principle).
+/// Mutation that fails it: copy <c>templates/worker/en/intake.sbn</c> over <c>templates/worker/ne/intake.sbn</c> (or over
+/// ms's, or change one Vietnamese label to English).
+/// </summary>
+public partial class LanguageScriptTests
+{
+    private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "templates");
+
+    /// <summary>Latin words allowed inside a non-Latin text: the product name and glossed terms.</summary>
+    private static readonly string[] AllowedLatin = ["Worker Voice", "Employer Pays Principle", "NGO", "MAPO", "IP", "history", "WV"];
+
+    private static readonly Dictionary<string, (int From, int To)[]> Scripts = new(StringComparer.Ordinal)
+    {
+        ["ne"] = [(0x0900, 0x097F), (0xA8E0, 0xA8FF)],
+        ["bn"] = [(0x0980, 0x09FF)],
+        ["my"] = [(0x1000, 0x109F), (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F)],
+        ["km"] = [(0x1780, 0x17FF), (0x19E0, 0x19FF)],
+    };
+
+    private const string VietnameseLetters = "ăâđêôơưàáạảãằắặẳẵầấậẩẫèéẹẻẽềếệểễìíịỉĩòóọỏõồốộổỗờớợởỡùúụủũừứựửữỳýỵỷỹ";
+
+    public static TheoryData<string, string> LanguagesAndFiles()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var lang in Languages.Supported.Where(l => l != "en"))
+        {
+            foreach (var folder in new[] { "worker", "declarations" })
+            {
+                var english = Path.Combine(Root, folder, "en");
+                foreach (var file in Directory.GetFiles(english, "*", SearchOption.AllDirectories))
+                {
+                    data.Add(lang, Path.Combine(folder, "{lang}", Path.GetRelativePath(english, file)));
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LanguagesAndFiles))]
+    public void Dnh11_EveryWorkerFacingText_IsWrittenInItsLanguage(string lang, string file)
+    {
+        var path = Path.Combine(Root, file.Replace("{lang}", lang, StringComparison.Ordinal));
+        Assert.True(File.Exists(path), $"{path} is missing");
+        var englishPath = Path.Combine(Root, file.Replace("{lang}", "en", StringComparison.Ordinal));
+        var texts = ReadableTexts(path);
+        var english = ReadableTexts(englishPath);
+        Assert.NotEmpty(texts);
+        foreach (var (key, text) in texts)
+        {
+            var where = $"{Path.GetRelativePath(Root, path)} {key}: \"{text}\"";
+            if (Scripts.TryGetValue(lang, out var ranges))
+            {
+                var stray = Letters(WithoutAllowed(text)).Where(c => !ranges.Any(r => c >= r.From && c <= r.To)).ToList();
+                Assert.True(stray.Count == 0, $"{where} has letters outside its script: {new string([.. stray.Distinct()])}");
+                Assert.NotEmpty(Letters(text));
+            }
+            else if (lang == "vi")
+            {
+                foreach (var sentence in Sentences().Split(text).Where(s => Words().Count(WithoutAllowed(s)) > 2))
+                {
+                    Assert.True(sentence.ToLowerInvariant().Any(VietnameseLetters.Contains), $"{where} has a sentence without Vietnamese diacritics: \"{sentence}\"");
+                }
+            }
+            else if (english.TryGetValue(key, out var same) && Letters(WithoutAllowed(text)).Any())
+            {
+                Assert.True(Normalize(text) != Normalize(same), $"{where} is the English text");
+            }
+        }
+    }
+
+    /// <summary>The text a worker reads, by key: one entry per JSON string value, or the whole file for a template.</summary>
+    private static Dictionary<string, string> ReadableTexts(string path)
+    {
+        var raw = File.ReadAllText(path);
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (path.EndsWith(".json", StringComparison.Ordinal))
+        {
+            using var doc = JsonDocument.Parse(raw);
+            Walk(doc.RootElement, string.Empty);
+        }
+        else
+        {
+            var text = Entities().Replace(Tags().Replace(Code().Replace(raw, " "), " "), " ");
+            if (Letters(text).Any())
+            {
+                texts["(template)"] = text;
+            }
+        }
+
+        return texts;
+
+        void Walk(JsonElement element, string key)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        Walk(property.Value, $"{key}/{property.Name}");
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Walk(item, $"{key}/{i++}");
+                    }
+
+                    break;
+                case JsonValueKind.String:
+                    texts[key] = Code().Replace(element.GetString()!, " ");
+                    break;
+            }
+        }
+    }
+
+    private static string WithoutAllowed(string text) => AllowedLatin.Aggregate(text, (t, allowed) => t.Replace(allowed, " ", StringComparison.Ordinal));
+
+    private static IEnumerable<char> Letters(string text) => text.Where(char.IsLetter);
+
+    private static string Normalize(string text) => Spaces().Replace(text, " ").Trim();
+
+    [GeneratedRegex(@"\{\{.*?\}\}", RegexOptions.Singleline)]
+    private static partial Regex Code();
+
+    [GeneratedRegex(@"<[^>]*>")]
+    private static partial Regex Tags();
+
+    [GeneratedRegex(@"&[a-zA-Z]+;|&#[0-9]+;")]
+    private static partial Regex Entities();
+
+    [GeneratedRegex(@"[.!?:;\n]+")]
+    private static partial Regex Sentences();
+
+    [GeneratedRegex(@"\p{L}+")]
+    private static partial Regex Words();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+}

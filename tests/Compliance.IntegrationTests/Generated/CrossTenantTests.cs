@@ -241,7 +241,7 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
         ids["grievances"] = cases.GetProperty("items")[0].GetProperty("id").GetGuid();
 
         await Http.EnsureStatusAsync(await clients[Roles.Compliance].PostAsync("/api/v1/risk-assessments/run", null), 202);
-        await factory.RunEnqueuedJobsAsync(tenant.TenantId);
+        Assert.All(await factory.RunEnqueuedJobsAsync(tenant.TenantId), Assert.Null);
         var escalations = await Http.JsonAsync(await owner.GetAsync("/api/v1/escalations"));
         ids["escalations"] = escalations.GetProperty("items")[0].GetProperty("id").GetGuid();
         return new World(tenant, ids, clients);

@@ -38,10 +38,23 @@ public static class RiskIntents
 
     /// <summary>
     /// Runs the jobs Hangfire holds in its queue for <paramref name="tenantId"/>, as a Hangfire worker would (the app's
-    /// own job classes from a fresh scope), each once. Returns each job's exception, if any. Repeats until no new job
-    /// of the tenant is queued (jobs enqueue jobs).
+    /// own job classes from a fresh scope), each once, until no new job of the tenant is queued (jobs enqueue jobs).
+    /// A job that throws is never swallowed: the exceptions are rethrown together once the queue is drained. A test
+    /// that expects a job to fail calls <see cref="RunEnqueuedJobsExpectingFailuresAsync"/> and asserts on each outcome.
     /// </summary>
     public static async Task<List<Exception?>> RunEnqueuedJobsAsync(this ComplianceApiFactory factory, Guid tenantId)
+    {
+        var outcomes = await factory.RunEnqueuedJobsExpectingFailuresAsync(tenantId);
+        if (outcomes.OfType<Exception>().ToList() is { Count: > 0 } failed)
+        {
+            throw new AggregateException("A job failed; a test that expects that calls RunEnqueuedJobsExpectingFailuresAsync.", failed);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>As <see cref="RunEnqueuedJobsAsync"/>, returning each job's exception (or null) for the test to assert on.</summary>
+    public static async Task<List<Exception?>> RunEnqueuedJobsExpectingFailuresAsync(this ComplianceApiFactory factory, Guid tenantId)
     {
         var outcomes = new List<Exception?>();
         while (NextJobs(factory, tenantId) is { Count: > 0 } jobs)

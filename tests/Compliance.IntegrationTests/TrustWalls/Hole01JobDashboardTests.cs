@@ -84,7 +84,8 @@ public class Hole01JobDashboardTests(OperatorFactory factory) : IClassFixture<Op
             await scope.ServiceProvider.GetRequiredService<RiskAssessmentJob>().RunAsync(tenant.TenantId, CancellationToken.None);
         }
 
-        await factory.RunEnqueuedJobsAsync(tenant.TenantId);
+        // The destination is unreachable on purpose: its one delivery attempt fails, and says so.
+        Assert.IsType<Compliance.Api.Features.Risk.Escalations.EscalationDeliveryException>(Assert.Single(await factory.RunEnqueuedJobsExpectingFailuresAsync(tenant.TenantId)));
 
         var mine = await Http.JsonAsync(await tenant.Owner.GetAsync("/api/v1/jobs"));
         Assert.Equal(factory.Clock.GetUtcNow(), mine.GetProperty("riskAssessment").GetProperty("lastRunAt").GetDateTimeOffset());

@@ -202,6 +202,11 @@ public sealed class CorrectiveActionsController(ComplianceDbContext db) : Report
     });
 }
 
+/// <summary>
+/// Owner, compliance and auditor keys only: assessments carry grievance-derived evidence, and supplier HR is the
+/// employer itself (BRIEF §2: suppliers get no grievance data). Supplier keys get 403, as on the REST routes.
+/// </summary>
+[Authorize(Policy = Policies.TenantReports)]
 public sealed class RiskAssessmentsController(ComplianceDbContext db) : ReportingController<RiskAssessmentRow>(db)
 {
     protected override IQueryable<RiskAssessmentRow> Rows() => Db.Set<SiteRiskAssessment>().AsNoTracking().Select(a => new RiskAssessmentRow
@@ -222,6 +227,8 @@ public sealed class RiskAssessmentsController(ComplianceDbContext db) : Reportin
     });
 }
 
+/// <summary>Owner, compliance and auditor keys only: an escalation exists because of a level that grievances can raise.</summary>
+[Authorize(Policy = Policies.TenantReports)]
 public sealed class EscalationsController(ComplianceDbContext db) : ReportingController<EscalationRow>(db)
 {
     protected override IQueryable<EscalationRow> Rows() => Db.Set<Escalation>().AsNoTracking().Select(e => new EscalationRow

@@ -16,6 +16,13 @@ public static class RiskRules
     // because confinement is what audits look for and the worker's word is the stronger signal here.
     private static readonly HashSet<string> WorkerOnlyTriggers = [Indicators.RestrictionOfMovement];
 
+    /// <summary>
+    /// Rules whose evidence is about workers' permits or immigration status. They count in the score like any other,
+    /// and no dossier ever carries them, whatever the destination (DNH-6: a dossier telling police that workers'
+    /// permits expired invites a raid that detains the workers).
+    /// </summary>
+    public static readonly IReadOnlySet<string> ImmigrationStatusRules = new HashSet<string>(StringComparer.Ordinal) { "FL01.work-permit-expired" };
+
     /// <summary>Every rule, in evidence order: by indicator (reporting order), then source, then as listed.</summary>
     public static readonly IReadOnlyList<RiskRule> All = Build();
 

@@ -57,7 +57,7 @@ public sealed class GrievanceStatisticsController(ComplianceDbContext db, TimePr
             foreach (var dimension in GrievanceStatisticsApi.GroupBys)
             {
                 var (_, cells) = StatisticsSuppression.Compute(
-                    unit.Select(f => f.ToRow(dimension, now)), GrievanceStatisticsApi.Universe(dimension, unit.Key.Month, unit.Key.Month));
+                    unit.Select(f => f.ToRow(dimension, GrievanceFacts.ClockCutoff(now))), GrievanceStatisticsApi.Universe(dimension, unit.Key.Month, unit.Key.Month));
                 rows.AddRange(cells.Where(c => c.Count is not null).Select(c => new GrievanceStatisticsRow
                 {
                     Month = unit.Key.Month,

@@ -137,7 +137,8 @@ public sealed class NarrativeAccessLogRow
 
     public Guid? ApiKeyId { get; set; }
 
-    public DateTimeOffset ReadAt { get; set; }
+    /// <summary>The day of the read (UTC), never the time (DNH-3, issue 16 hole 4).</summary>
+    public DateOnly ReadAt { get; set; }
 }
 
 public sealed class AuditsController(ComplianceDbContext db) : ReportingController<Audit>(db);
@@ -258,6 +259,6 @@ public sealed class NarrativeAccessLogController(ComplianceDbContext db) : Repor
         Id = a.Id,
         CaseId = a.GrievanceId,
         ApiKeyId = a.ApiKeyId,
-        ReadAt = a.ReadAt,
+        ReadAt = DateOnly.FromDateTime(a.ReadAt.UtcDateTime),
     });
 }

@@ -169,7 +169,7 @@ public static class CaseHandlingApi
         }
 
         var now = clock.GetUtcNow();
-        db.Add(new NarrativeAccess { Id = Guid.CreateVersion7(), GrievanceId = g.Id, ApiKeyId = db.Tenant.ApiKeyId, ReadAt = now });
+        db.Add(new NarrativeAccess { Id = Guid.NewGuid(), GrievanceId = g.Id, ApiKeyId = db.Tenant.ApiKeyId, ReadAt = now });
         await db.SaveChangesAsync(ct);
 
         var messages = await db.Set<GrievanceMessage>().AsNoTracking()

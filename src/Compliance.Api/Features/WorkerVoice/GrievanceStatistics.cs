@@ -108,7 +108,11 @@ public sealed record GrievanceFacts(Guid SiteId, Guid SupplierId, DateTimeOffset
             .ToListAsync(ct);
     }
 
-    public StatisticsRow ToRow(string groupBy, DateTimeOffset now)
+    /// <summary>Clock figures are computed as of the end of the last complete day (UTC), so they never move within a day (issue 16, hole 4).</summary>
+    public static DateTimeOffset ClockCutoff(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
+
+    /// <param name="asOf">The end of the last complete day (<see cref="ClockCutoff"/>).</param>
+    public StatisticsRow ToRow(string groupBy, DateTimeOffset asOf)
     {
         IReadOnlyList<string> keys = groupBy switch
         {
@@ -116,9 +120,9 @@ public sealed record GrievanceFacts(Guid SiteId, Guid SupplierId, DateTimeOffset
             "indicator" => Indicators,
             _ => [GrievanceStatisticsApi.MonthKey(Month)],
         };
-        var outcome = AcknowledgedAt is { } at
+        var outcome = AcknowledgedAt is { } at && at < asOf
             ? (at <= AcknowledgeBy ? AcknowledgementOutcome.OnTime : AcknowledgementOutcome.Late)
-            : (AcknowledgeBy < now ? AcknowledgementOutcome.Late : AcknowledgementOutcome.Pending);
+            : (AcknowledgeBy < asOf ? AcknowledgementOutcome.Late : AcknowledgementOutcome.Pending);
         return new StatisticsRow(SiteId, Month, keys, outcome);
     }
 }
@@ -168,7 +172,7 @@ public static class GrievanceStatisticsApi
         }
 
         var facts = await GrievanceFacts.LoadAsync(grievances, from, to, ct);
-        var (total, cells) = StatisticsSuppression.Compute(facts.Select(g => g.ToRow(groupBy, now)), Universe(groupBy, from, to));
+        var (total, cells) = StatisticsSuppression.Compute(facts.Select(g => g.ToRow(groupBy, GrievanceFacts.ClockCutoff(now))), Universe(groupBy, from, to));
         return TypedResults.Ok(new StatisticsView(
             groupBy, from, to, StatisticsSuppression.MinimumCellSize, total, cells,
             "Counts measure reporting, not prevalence. A null count means fewer than 5 or none. Figures include only site-months " +

@@ -36,7 +36,7 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
             var key = crypto.Unwrap(g.WrappedKey, g.Id);
             var messages = await db.Set<GrievanceMessage>().AsNoTracking()
                 .Where(m => m.GrievanceId == g.Id).OrderBy(m => m.SentAt).ThenBy(m => m.Id).ToListAsync(ct);
-            db.Add(new NarrativeAccess { Id = Guid.CreateVersion7(), GrievanceId = g.Id, ApiKeyId = null, ReadAt = clock.GetUtcNow() });
+            db.Add(new NarrativeAccess { Id = Guid.NewGuid(), GrievanceId = g.Id, ApiKeyId = null, ReadAt = clock.GetUtcNow() });
             await db.SaveChangesAsync(ct);
             await transaction.CommitIfOwnedAsync(ct);
 

@@ -78,7 +78,9 @@ public sealed class WorkerIntake(
         var receipt = Receipts.New();
         var grievance = new Grievance
         {
-            Id = Guid.CreateVersion7(),
+            // Random, never UUIDv7: the id reaches owner, compliance and auditor keys (access log, OData CaseId),
+            // and a v7 id carries the filing time to the millisecond (issue 16, hole 4).
+            Id = Guid.NewGuid(),
             SupplierId = supplierId,
             SiteId = siteId,
             CaseReference = CaseReferences.New(),
@@ -179,6 +181,8 @@ public sealed class WorkerIntake(
         {
             var message = new GrievanceMessage
             {
+                // Time-ordered on purpose: only case handlers ever see a message id (the worker's view and dossiers
+                // carry none), and it keeps a conversation in order when two messages share a timestamp.
                 Id = Guid.CreateVersion7(),
                 GrievanceId = grievance.Id,
                 Author = author,

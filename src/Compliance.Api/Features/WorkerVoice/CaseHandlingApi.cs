@@ -187,12 +187,17 @@ public static class CaseHandlingApi
             [.. messages.Select(m => new CaseMessageView(m.Id, m.Author, m.SentAt, TestimonyCrypto.Open(key, m.Ciphertext, m.Id)))]));
     }
 
-    private static async Task<Results<Created<ReplyView>, NotFound>> ReplyAsync(
+    private static async Task<Results<Created<ReplyView>, NotFound, ProblemHttpResult>> ReplyAsync(
         Guid id, ReplyRequest request, ComplianceDbContext db, WorkerIntake intake, TemplateStore templates, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Set<Grievance>().SingleOrDefaultAsync(g => g.Id == id, ct) is not { } g)
         {
             return TypedResults.NotFound();
+        }
+
+        if (!WorkerIntake.AcceptsMessages(g))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This case's testimony was deleted under retention; it takes no new messages.");
         }
 
         var text = request.Text

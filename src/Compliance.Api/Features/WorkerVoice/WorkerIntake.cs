@@ -164,18 +164,22 @@ public sealed class WorkerIntake(
 
     public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
 
+    /// <summary>
+    /// False once retention has deleted the case's testimony (DNH-13): the case is closed and its data key is gone, so
+    /// a new message would be testimony outside any retention clock. The worker is pointed to a new report instead.
+    /// </summary>
+    public static bool AcceptsMessages(Grievance grievance) => grievance.TestimonyDeletedAt is null && grievance.WrappedKey is not null;
+
     /// <summary>Adds an encrypted message to the case (author worker or handler). Never changes the status.</summary>
+    /// <exception cref="InvalidOperationException">The case's testimony was deleted (<see cref="AcceptsMessages"/>).</exception>
     public GrievanceMessage AddMessage(Grievance grievance, string author, string text, Guid? apiKeyId)
     {
-        if (grievance.WrappedKey is null)
+        if (!AcceptsMessages(grievance))
         {
-            // Testimony was deleted under retention: start a new data key rather than lose the message.
-            var (fresh, wrapped) = crypto.NewDataKey(grievance.Id);
-            grievance.WrappedKey = wrapped;
-            return Add(fresh);
+            throw new InvalidOperationException("The case's testimony was deleted under retention; it takes no new messages.");
         }
 
-        return Add(crypto.Unwrap(grievance.WrappedKey, grievance.Id));
+        return Add(crypto.Unwrap(grievance.WrappedKey!, grievance.Id));
 
         GrievanceMessage Add(byte[] dataKey)
         {

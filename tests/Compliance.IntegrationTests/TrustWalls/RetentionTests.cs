@@ -11,8 +11,14 @@ public class RetentionTests(ComplianceApiFactory factory) : IClassFixture<Compli
 {
     private static readonly Dictionary<string, string> Scripts = new(StringComparer.Ordinal)
     {
-        ["en"] = "new report", ["ms"] = "laporan baharu", ["id"] = "laporan baru", ["ne"] = "नयाँ उजुरी",
-        ["bn"] = "নতুন অভিযোগ", ["my"] = "တိုင်ကြားချက်အသစ်", ["km"] = "របាយការណ៍ថ្មី", ["vi"] = "báo cáo mới",
+        ["en"] = "new report",
+        ["ms"] = "laporan baharu",
+        ["id"] = "laporan baru",
+        ["ne"] = "नयाँ उजुरी",
+        ["bn"] = "নতুন অভিযোগ",
+        ["my"] = "တိုင်ကြားချက်အသစ်",
+        ["km"] = "របាយការណ៍ថ្មី",
+        ["vi"] = "báo cáo mới",
     };
 
     private async Task<int> RetentionAsync(Guid tenantId)

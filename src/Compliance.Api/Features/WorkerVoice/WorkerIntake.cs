@@ -4,12 +4,25 @@ using Compliance.Api.Infrastructure.Database;
 using Compliance.Domain.Reference;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Compliance.Api.Features.WorkerVoice;
 
 /// <summary>What a worker files: nothing that identifies them (DNH-1).</summary>
 public sealed record NewGrievance(string Language, IReadOnlyList<string> Categories, string Narrative, IReadOnlyDictionary<string, bool> Consent);
+
+/// <summary>
+/// The per-intake-code daily ceiling (issue 16, hole 7): reports past it in one UTC day are accepted and handled like
+/// any other, but held out of statistics and risk evidence until a case handler confirms them.
+/// </summary>
+public sealed class IntakeCeilingOptions
+{
+    public const string Section = "WorkerVoice:Intake";
+
+    /// <summary>Reports per intake code (site) per UTC day counted at once; later ones that day are held for review.</summary>
+    public int DailyCeilingPerCode { get; set; } = 50;
+}
 
 /// <summary>The receipt (shown once) and the case reference.</summary>
 public sealed record FiledGrievance(string Receipt, string CaseReference);
@@ -50,6 +63,7 @@ public sealed class WorkerIntake(
     Receipts receipts,
     WorkerLabels labels,
     ReceiptGuessLimiter limiter,
+    IOptions<IntakeCeilingOptions> ceiling,
     TimeProvider clock)
 {
     public const int MaxTextLength = 8000;
@@ -73,6 +87,8 @@ public sealed class WorkerIntake(
         await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
         var supplierId = await db.Set<Site>().Where(s => s.Id == siteId).Select(s => s.SupplierId).SingleAsync(ct);
         var now = clock.GetUtcNow();
+        var dayStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var filedToday = await db.Set<Grievance>().CountAsync(g => g.SiteId == siteId && g.ReceivedAt >= dayStart, ct);
         var categories = GrievanceCategories.All.Where(request.Categories.Contains).ToArray();
         var critical = GrievanceCategories.AnyCritical(categories);
         var receipt = Receipts.New();
@@ -94,6 +110,9 @@ public sealed class WorkerIntake(
             ReceivedAt = now,
             AcknowledgeBy = GrievanceClocks.AcknowledgeBy(now, critical),
             FeedbackBy = GrievanceClocks.FeedbackBy(now, null),
+
+            // Nothing tells the worker: the report is taken and handled the same; only the counts wait for a person.
+            HeldForReview = filedToday >= ceiling.Value.DailyCeilingPerCode,
         };
         grievance.SetConsent(request.Consent);
         var (dataKey, wrapped) = crypto.NewDataKey(grievance.Id);

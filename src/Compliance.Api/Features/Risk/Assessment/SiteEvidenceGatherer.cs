@@ -277,7 +277,7 @@ public static class SiteEvidenceGatherer
                    count(*) filter (where g.received_at >= @since)::int,
                    count(*) filter (where g.critical and g.status not in ('resolved', 'closed'))::int
             from grievances g cross join lateral unnest(g.indicators) as i(indicator)
-            where g.received_at < @dayStart
+            where g.received_at < @dayStart and not g.held_for_review
               and (g.received_at >= @since or (g.critical and g.status not in ('resolved', 'closed')))
             group by g.site_id, i.indicator
             """;

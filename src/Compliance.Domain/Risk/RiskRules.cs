@@ -8,6 +8,13 @@ namespace Compliance.Domain.Risk;
 /// </summary>
 public static class RiskRules
 {
+    /// <summary>
+    /// Rules whose evidence is about workers' permits or immigration status. They count in the score like any other,
+    /// and no dossier ever carries them, whatever the destination (DNH-6: a dossier telling police that workers'
+    /// permits expired invites a raid that detains the workers).
+    /// </summary>
+    public static readonly IReadOnlySet<string> ImmigrationStatusRules = new HashSet<string>(StringComparer.Ordinal) { "FL01.work-permit-expired" };
+
     /// <summary>Every rule, in evidence order: by indicator (reporting order), then source, then as listed.</summary>
     public static readonly IReadOnlyList<RiskRule> All = Build();
 

@@ -168,6 +168,7 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
         ("POST", "/api/v1/grievances/{}/replies") => new JsonObject { ["template"] = "acknowledged" },
         ("PUT", "/api/v1/grievances/{}/triage") => new JsonObject { ["indicators"] = new JsonArray("FL08"), ["severity"] = "medium" },
         ("POST", "/api/v1/grievances/{}/status") => new JsonObject { ["status"] = "acknowledged" },
+        ("POST", "/api/v1/grievances/{}/confirm") => [],
         _ => null,
     };
 

@@ -84,6 +84,8 @@ public class DoNoHarmBillingTests(BilledEscalationApiFactory factory) : IClassFi
         Assert.True(reply.IsSuccessStatusCode, $"reply: {(int)reply.StatusCode}");
 
         // The risk job runs and the escalations are delivered.
+        // Testimony counts from the day after it was received (issue 16 hole 4: a re-score must not date a filing finer than a day).
+        factory.Clock.Advance(TimeSpan.FromDays(1));
         await Http.JsonAsync(await tenant.Owner.PostAsync("/api/v1/risk-assessments/run", null), 202);
         Assert.All(await factory.RunEnqueuedJobsAsync(tenant.TenantId), Assert.Null);
         var risk = await Http.JsonAsync(await tenant.Owner.GetAsync($"/api/v1/sites/{site.Id}/risk"));

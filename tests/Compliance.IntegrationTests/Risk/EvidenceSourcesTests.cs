@@ -87,6 +87,8 @@ public class EvidenceSourcesTests(ComplianceApiFactory factory) : IClassFixture<
     {
         var tenant = await factory.CreateTenantAsync();
         var filed = await tenant.FileGrievanceAsync(WorkerVoiceHelpers.Intake(categories: [category], narrative: "Written by the worker"));
+        // Testimony counts from the day after it was received (issue 16 hole 4: a re-score must not date a filing finer than a day).
+        factory.Clock.Advance(TimeSpan.FromDays(1));
 
         var risk = await AssessAsync(tenant, filed.SiteId);
 
@@ -104,6 +106,8 @@ public class EvidenceSourcesTests(ComplianceApiFactory factory) : IClassFixture<
         await Http.EnsureStatusAsync(await handler.MoveAsync(id, "acknowledged"), 200);
         await Http.EnsureStatusAsync(await handler.MoveAsync(id, "in-progress"), 200);
         await Http.EnsureStatusAsync(await handler.MoveAsync(id, "resolved", "Resolved with the employer"), 200);
+        // Testimony counts from the day after it was received (issue 16 hole 4: a re-score must not date a filing finer than a day).
+        factory.Clock.Advance(TimeSpan.FromDays(1));
 
         var risk = await AssessAsync(tenant, filed.SiteId);
 

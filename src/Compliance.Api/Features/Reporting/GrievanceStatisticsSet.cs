@@ -46,23 +46,25 @@ public sealed class GrievanceStatisticsController(ComplianceDbContext db, TimePr
 {
     public const int MonthsBack = 24;
 
-    protected override IQueryable<GrievanceStatisticsRow> Rows()
+    protected override IQueryable<GrievanceStatisticsRow> Rows() => throw new NotSupportedException("Computed asynchronously: see RowsAsync.");
+
+    /// <summary>Counted in SQL per unit (<see cref="GrievanceUnits"/>): memory holds cells, never grievances.</summary>
+    protected override async Task<IQueryable<GrievanceStatisticsRow>> RowsAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var (from, to) = GrievanceStatisticsApi.Period(null, null, now, MonthsBack);
-        var facts = GrievanceFacts.LoadAsync(Db.Set<Grievance>().AsNoTracking(), from, to, HttpContext.RequestAborted).GetAwaiter().GetResult();
         var rows = new List<GrievanceStatisticsRow>();
-        foreach (var unit in facts.GroupBy(f => (f.SiteId, f.SupplierId, f.Month)))
+        foreach (var dimension in GrievanceStatisticsApi.GroupBys)
         {
-            foreach (var dimension in GrievanceStatisticsApi.GroupBys)
+            var counted = await GrievanceUnits.QueryAsync(Db, dimension, from, to, null, null, now, ct);
+            foreach (var (supplierId, unit) in GrievanceUnits.ToUnits(counted))
             {
-                var (_, cells) = StatisticsSuppression.Compute(
-                    unit.Select(f => f.ToRow(dimension, now)), GrievanceStatisticsApi.Universe(dimension, unit.Key.Month, unit.Key.Month));
+                var (_, cells) = StatisticsSuppression.Compute([unit], GrievanceStatisticsApi.Universe(dimension, unit.Month, unit.Month));
                 rows.AddRange(cells.Where(c => c.Count is not null).Select(c => new GrievanceStatisticsRow
                 {
-                    Month = unit.Key.Month,
-                    SiteId = unit.Key.SiteId,
-                    SupplierId = unit.Key.SupplierId,
+                    Month = unit.Month,
+                    SiteId = unit.SiteId,
+                    SupplierId = supplierId,
                     Dimension = dimension,
                     Value = c.Key,
                     Count = c.Count!.Value,

@@ -20,8 +20,12 @@ public abstract class ReportingController<T>(ComplianceDbContext db) : ODataCont
     protected ComplianceDbContext Db { get; } = db;
 
     [ReportingQuery]
-    public IQueryable<T> Get() => NavigationPruning.Prune(Rows(), NavigationPruning.ExpandedNames(Request.Query["$expand"].FirstOrDefault()));
+    public async Task<IQueryable<T>> Get() =>
+        NavigationPruning.Prune(await RowsAsync(HttpContext.RequestAborted), NavigationPruning.ExpandedNames(Request.Query["$expand"].FirstOrDefault()));
 
     /// <summary>The set's rows; override to project an entity into a row type carrying navigations for <c>$expand</c>.</summary>
     protected virtual IQueryable<T> Rows() => Db.Set<T>().AsNoTracking();
+
+    /// <summary>For a set computed before the OData options apply (grievance statistics): awaited, never blocked on.</summary>
+    protected virtual Task<IQueryable<T>> RowsAsync(CancellationToken ct) => Task.FromResult(Rows());
 }

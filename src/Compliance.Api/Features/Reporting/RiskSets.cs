@@ -137,7 +137,8 @@ public sealed class NarrativeAccessLogRow
 
     public Guid? ApiKeyId { get; set; }
 
-    public DateTimeOffset ReadAt { get; set; }
+    /// <summary>The day of the read (UTC), never the time (DNH-3, issue 16 hole 4).</summary>
+    public DateOnly ReadAt { get; set; }
 }
 
 public sealed class AuditsController(ComplianceDbContext db) : ReportingController<Audit>(db);
@@ -202,6 +203,11 @@ public sealed class CorrectiveActionsController(ComplianceDbContext db) : Report
     });
 }
 
+/// <summary>
+/// Owner, compliance and auditor keys only: assessments carry grievance-derived evidence, and supplier HR is the
+/// employer itself (BRIEF §2: suppliers get no grievance data). Supplier keys get 403, as on the REST routes.
+/// </summary>
+[Authorize(Policy = Policies.TenantReports)]
 public sealed class RiskAssessmentsController(ComplianceDbContext db) : ReportingController<RiskAssessmentRow>(db)
 {
     protected override IQueryable<RiskAssessmentRow> Rows() => Db.Set<SiteRiskAssessment>().AsNoTracking().Select(a => new RiskAssessmentRow
@@ -222,6 +228,8 @@ public sealed class RiskAssessmentsController(ComplianceDbContext db) : Reportin
     });
 }
 
+/// <summary>Owner, compliance and auditor keys only: an escalation exists because of a level that grievances can raise.</summary>
+[Authorize(Policy = Policies.TenantReports)]
 public sealed class EscalationsController(ComplianceDbContext db) : ReportingController<EscalationRow>(db)
 {
     protected override IQueryable<EscalationRow> Rows() => Db.Set<Escalation>().AsNoTracking().Select(e => new EscalationRow
@@ -251,6 +259,6 @@ public sealed class NarrativeAccessLogController(ComplianceDbContext db) : Repor
         Id = a.Id,
         CaseId = a.GrievanceId,
         ApiKeyId = a.ApiKeyId,
-        ReadAt = a.ReadAt,
+        ReadAt = DateOnly.FromDateTime(a.ReadAt.UtcDateTime),
     });
 }

@@ -24,8 +24,8 @@ public static class ReportingSets
         .Set<Audit>("Audits")
         .Set<FindingRow>("Findings", expand: ["Audit", "CorrectiveActions"])
         .Set<CorrectiveActionRow>("CorrectiveActions", expand: ["Finding", "Finding/Audit"])
-        .Set<RiskAssessmentRow>("RiskAssessments")
-        .Set<EscalationRow>("Escalations")
+        .Set<RiskAssessmentRow>("RiskAssessments", tenantReportsOnly: true)
+        .Set<EscalationRow>("Escalations", tenantReportsOnly: true)
         .Set<NarrativeAccessLogRow>("NarrativeAccessLog", tenantReportsOnly: true)
         .Set<GrievanceStatisticsRow>("GrievanceStatistics", tenantReportsOnly: true)
         .Build();

@@ -19,7 +19,7 @@ public static class CaseHandlingApi
 
     public const int MaxReviewNoteLength = 4000;
 
-    public sealed record GrievanceFilter(string? Status, Guid? SiteId, string? Category, string? Indicator, bool? Critical, bool? Overdue) : IValidatable
+    public sealed record GrievanceFilter(string? Status, Guid? SiteId, string? Category, string? Indicator, bool? Critical, bool? Overdue, bool? HeldForReview) : IValidatable
     {
         public void Validate(Validator v)
         {
@@ -49,12 +49,13 @@ public static class CaseHandlingApi
         bool AcknowledgeOverdue,
         bool FeedbackOverdue,
         IReadOnlyDictionary<string, bool> Consent,
-        bool TestimonyDeleted)
+        bool TestimonyDeleted,
+        bool HeldForReview)
     {
         public static GrievanceSummary From(Grievance g, DateTimeOffset now) => new(
             g.Id, g.CaseReference, g.SiteId, g.SupplierId, g.Language, g.Categories, g.Indicators, g.Severity, g.Critical, g.Status,
             g.ReceivedAt, g.AcknowledgeBy, g.AcknowledgedAt, g.FeedbackBy, g.FeedbackAt, g.ClosedAt,
-            GrievanceClocks.IsAcknowledgeOverdue(g, now), GrievanceClocks.IsFeedbackOverdue(g, now), g.Consent(), g.TestimonyDeletedAt is not null);
+            GrievanceClocks.IsAcknowledgeOverdue(g, now), GrievanceClocks.IsFeedbackOverdue(g, now), g.Consent(), g.TestimonyDeletedAt is not null, g.HeldForReview);
     }
 
     public sealed record CaseMessageView(Guid Id, string Author, DateTimeOffset SentAt, string Text);
@@ -114,6 +115,8 @@ public static class CaseHandlingApi
         group.MapGet("/{id:guid}", ReadAsync).WithSummary("Read a grievance with its narrative and messages; the read is logged.");
         group.MapPost("/{id:guid}/replies", ReplyAsync).WithSummary("Reply to the worker with free text or a template in the worker's language.");
         group.MapPut("/{id:guid}/triage", TriageAsync).WithSummary("Set indicators (added to the categories' ones) and severity.");
+        group.MapPost("/{id:guid}/confirm", ConfirmAsync)
+            .WithSummary("Confirm a report held for review (its intake code was over the daily ceiling): it then counts in statistics and risk evidence.");
         group.MapPost("/{id:guid}/status", ChangeStatusAsync).WithSummary("Move the case: received → acknowledged → in-progress → resolved | referred | closed.");
     }
 
@@ -140,6 +143,11 @@ public static class CaseHandlingApi
         if (filter.Indicator is not null)
         {
             query = query.Where(g => g.Indicators.Contains(filter.Indicator));
+        }
+
+        if (filter.HeldForReview is bool held)
+        {
+            query = query.Where(g => g.HeldForReview == held);
         }
 
         if (filter.Critical is bool critical)
@@ -174,12 +182,30 @@ public static class CaseHandlingApi
             [.. opened.Messages.Select(m => new CaseMessageView(m.Id, m.Author, m.SentAt, m.Text))]));
     }
 
-    private static async Task<Results<Created<ReplyView>, NotFound>> ReplyAsync(
+    /// <summary>A person has looked at a held report and judges it genuine; idempotent.</summary>
+    private static async Task<Results<Ok<GrievanceSummary>, NotFound>> ConfirmAsync(Guid id, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.Set<Grievance>().SingleOrDefaultAsync(g => g.Id == id, ct) is not { } g)
+        {
+            return TypedResults.NotFound();
+        }
+
+        g.HeldForReview = false;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(GrievanceSummary.From(g, clock.GetUtcNow()));
+    }
+
+    private static async Task<Results<Created<ReplyView>, NotFound, ProblemHttpResult>> ReplyAsync(
         Guid id, ReplyRequest request, ComplianceDbContext db, WorkerIntake intake, TemplateStore templates, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Set<Grievance>().SingleOrDefaultAsync(g => g.Id == id, ct) is not { } g)
         {
             return TypedResults.NotFound();
+        }
+
+        if (!WorkerIntake.AcceptsMessages(g))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This case's testimony was deleted under retention; it takes no new messages.");
         }
 
         var text = request.Text

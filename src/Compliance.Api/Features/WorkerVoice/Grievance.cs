@@ -74,6 +74,12 @@ public sealed class Grievance : ITenantOwned
 
     public DateTimeOffset? TestimonyDeletedAt { get; set; }
 
+    /// <summary>
+    /// Filed after its intake code reached the daily ceiling (issue 16, hole 7): handled like any case, but left out of
+    /// statistics and risk evidence until a case handler confirms it.
+    /// </summary>
+    public bool HeldForReview { get; set; }
+
     /// <summary>Consent per destination kind (<see cref="DestinationKinds"/>), in offer order.</summary>
     public IReadOnlyDictionary<string, bool> Consent() => new Dictionary<string, bool>(StringComparer.Ordinal)
     {

@@ -24,7 +24,9 @@ public sealed class GrievanceClockJob(NpgsqlDataSource dataSource, IServiceScope
 /// <summary>
 /// DNH-13: deletes the narrative, review note and messages of cases closed longer ago than the tenant's
 /// retention period, and clears the wrapped data key (so copies in backups cannot be read either). The
-/// grievance row stays with its categories, indicators and dates, so de-identified counts remain.
+/// grievance row stays with its categories, indicators and dates, so de-identified counts remain. Every message and
+/// reply of a case whose testimony is deleted goes, whenever it was written (issue 16 hole 9: before, a message added
+/// after the deletion was kept for ever).
 /// </summary>
 public sealed class GrievanceRetentionJob(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, TimeProvider clock) : PerTenantJob(dataSource, scopes)
 {
@@ -34,7 +36,10 @@ public sealed class GrievanceRetentionJob(NpgsqlDataSource dataSource, IServiceS
         var cutoff = now.AddDays(-await WorkerVoiceSettingsApi.RetentionDaysAsync(db, ct));
         var expired = db.Set<Grievance>()
             .Where(g => g.Status == GrievanceStatuses.Closed && g.ClosedAt < cutoff && g.TestimonyDeletedAt == null);
-        await db.Set<GrievanceMessage>().Where(m => expired.Select(g => g.Id).Contains(m.GrievanceId)).ExecuteDeleteAsync(ct);
+        var deleted = db.Set<Grievance>().Where(g => g.TestimonyDeletedAt != null);
+        await db.Set<GrievanceMessage>()
+            .Where(m => expired.Select(g => g.Id).Contains(m.GrievanceId) || deleted.Select(g => g.Id).Contains(m.GrievanceId))
+            .ExecuteDeleteAsync(ct);
         return await expired.ExecuteUpdateAsync(
             s => s.SetProperty(g => g.NarrativeCiphertext, (byte[]?)null)
                 .SetProperty(g => g.ReviewNoteCiphertext, (byte[]?)null)

@@ -18,6 +18,9 @@ public enum AcknowledgementOutcome
 /// <summary>One grievance as statistics see it: its site, its month and the keys it counts under.</summary>
 public sealed record StatisticsRow(Guid SiteId, DateOnly Month, IReadOnlyList<string> Keys, AcknowledgementOutcome Outcome);
 
+/// <summary>One unit (site × month) counted: its grievances and, per key, how many are on time, late and pending (in <see cref="AcknowledgementOutcome"/> order).</summary>
+public sealed record UnitCounts(Guid SiteId, DateOnly Month, int Total, IReadOnlyDictionary<string, int[]> Cells);
+
 /// <summary>A released cell. Null means "fewer than the minimum, or none": the two are never told apart.</summary>
 public sealed record StatisticsCell(string Key, int? Count, int? AcknowledgedOnTime, int? AcknowledgedLate, int? AwaitingAcknowledgement);
 
@@ -41,28 +44,41 @@ public static class StatisticsSuppression
 {
     public const int MinimumCellSize = 5;
 
-    public static (int? Total, IReadOnlyList<StatisticsCell> Cells) Compute(IEnumerable<StatisticsRow> rows, IReadOnlyList<string> keys, int k = MinimumCellSize)
+    public static (int? Total, IReadOnlyList<StatisticsCell> Cells) Compute(IEnumerable<StatisticsRow> rows, IReadOnlyList<string> keys, int k = MinimumCellSize) =>
+        Compute(rows.GroupBy(r => (r.SiteId, r.Month)).Select(unit => new UnitCounts(
+            unit.Key.SiteId,
+            unit.Key.Month,
+            unit.Count(),
+            unit.SelectMany(r => r.Keys.Select(key => (key, r.Outcome))).GroupBy(x => x.key, StringComparer.Ordinal).ToDictionary(
+                g => g.Key, g => Enum.GetValues<AcknowledgementOutcome>().Select(o => g.Count(x => x.Outcome == o)).ToArray(), StringComparer.Ordinal))),
+            keys,
+            k);
+
+    /// <summary>
+    /// The same rule over units already counted (in SQL): memory is bounded by the number of cells, never by the
+    /// number of grievances.
+    /// </summary>
+    public static (int? Total, IReadOnlyList<StatisticsCell> Cells) Compute(IEnumerable<UnitCounts> units, IReadOnlyList<string> keys, int k = MinimumCellSize)
     {
+        ArgumentNullException.ThrowIfNull(units);
         var counts = keys.ToDictionary(key => key, _ => new int[4], StringComparer.Ordinal);
         var total = 0;
-        foreach (var unit in rows.GroupBy(r => (r.SiteId, r.Month)))
+        foreach (var unit in units)
         {
-            var members = unit.ToList();
-            if (members.Count < k)
+            if (unit.Total < k)
             {
                 continue;
             }
 
-            total += members.Count;
-            var cells = members.SelectMany(r => r.Keys.Select(key => (key, r.Outcome))).GroupBy(x => x.key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Select(x => x.Outcome).ToList(), StringComparer.Ordinal);
-            var excess = cells.Values.Sum(c => c.Count) - members.Count;
-            if (cells.Values.Any(c => c.Count < k) || excess is > 0 and < MinimumCellSize)
+            total += unit.Total;
+            var cells = unit.Cells.Where(c => c.Value.Sum() > 0).ToList();
+            var excess = cells.Sum(c => c.Value.Sum()) - unit.Total;
+            if (cells.Any(c => c.Value.Sum() < k) || excess is > 0 and < MinimumCellSize)
             {
                 continue;
             }
 
-            var clockShown = cells.Values.All(c => Enum.GetValues<AcknowledgementOutcome>().All(o => Safe(c.Count(x => x == o), k)));
+            var clockShown = cells.All(c => c.Value.All(n => Safe(n, k)));
             foreach (var (key, outcomes) in cells)
             {
                 if (!counts.TryGetValue(key, out var sums))
@@ -70,12 +86,12 @@ public static class StatisticsSuppression
                     continue;
                 }
 
-                sums[0] += outcomes.Count;
+                sums[0] += outcomes.Sum();
                 if (clockShown)
                 {
-                    sums[1] += outcomes.Count(o => o == AcknowledgementOutcome.OnTime);
-                    sums[2] += outcomes.Count(o => o == AcknowledgementOutcome.Late);
-                    sums[3] += outcomes.Count(o => o == AcknowledgementOutcome.Pending);
+                    sums[1] += outcomes[(int)AcknowledgementOutcome.OnTime];
+                    sums[2] += outcomes[(int)AcknowledgementOutcome.Late];
+                    sums[3] += outcomes[(int)AcknowledgementOutcome.Pending];
                 }
             }
         }
@@ -94,21 +110,15 @@ public static class StatisticsSuppression
 }
 
 /// <summary>What statistics read of one grievance: never text, only its unit (site, month), keys and clock.</summary>
-public sealed record GrievanceFacts(Guid SiteId, Guid SupplierId, DateTimeOffset ReceivedAt, string[] Categories, string[] Indicators, DateTimeOffset? AcknowledgedAt, DateTimeOffset AcknowledgeBy)
+public sealed record GrievanceFacts(Guid SiteId, DateTimeOffset ReceivedAt, string[] Categories, string[] Indicators, DateTimeOffset? AcknowledgedAt, DateTimeOffset AcknowledgeBy)
 {
     public DateOnly Month => new(ReceivedAt.UtcDateTime.Year, ReceivedAt.UtcDateTime.Month, 1);
 
-    /// <summary>The grievances received in the complete months <paramref name="from"/>..<paramref name="to"/>.</summary>
-    public static Task<List<GrievanceFacts>> LoadAsync(IQueryable<Grievance> grievances, DateOnly from, DateOnly to, CancellationToken ct)
-    {
-        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        return grievances.Where(g => g.ReceivedAt >= start && g.ReceivedAt < end)
-            .Select(g => new GrievanceFacts(g.SiteId, g.SupplierId, g.ReceivedAt, g.Categories, g.Indicators, g.AcknowledgedAt, g.AcknowledgeBy))
-            .ToListAsync(ct);
-    }
+    /// <summary>Clock figures are computed as of the end of the last complete day (UTC), so they never move within a day (issue 16, hole 4).</summary>
+    public static DateTimeOffset ClockCutoff(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
 
-    public StatisticsRow ToRow(string groupBy, DateTimeOffset now)
+    /// <param name="asOf">The end of the last complete day (<see cref="ClockCutoff"/>).</param>
+    public StatisticsRow ToRow(string groupBy, DateTimeOffset asOf)
     {
         IReadOnlyList<string> keys = groupBy switch
         {
@@ -116,10 +126,90 @@ public sealed record GrievanceFacts(Guid SiteId, Guid SupplierId, DateTimeOffset
             "indicator" => Indicators,
             _ => [GrievanceStatisticsApi.MonthKey(Month)],
         };
-        var outcome = AcknowledgedAt is { } at
+        var outcome = AcknowledgedAt is { } at && at < asOf
             ? (at <= AcknowledgeBy ? AcknowledgementOutcome.OnTime : AcknowledgementOutcome.Late)
-            : (AcknowledgeBy < now ? AcknowledgementOutcome.Late : AcknowledgementOutcome.Pending);
+            : (AcknowledgeBy < asOf ? AcknowledgementOutcome.Late : AcknowledgementOutcome.Pending);
         return new StatisticsRow(SiteId, Month, keys, outcome);
+    }
+}
+
+/// <summary>One aggregated row of <see cref="GrievanceUnits"/>: a unit's total (<c>Key</c> null) or one key × outcome count.</summary>
+public sealed record GrievanceUnitRow(Guid SiteId, Guid SupplierId, DateOnly Month, string? Key, int Outcome, int Count);
+
+/// <summary>
+/// Grievance statistics counted in SQL (issue 16 hole 11): one statement returns, per unit (site × UTC month), its
+/// total and its counts per key and clock outcome; nothing per grievance leaves the database. Grievances are keyed by
+/// site only, and a site's supplier is the one it has now, read from <c>sites</c> at query time (hole 8): the
+/// supplier stored on a grievance when it was filed is never used, so moving a site between suppliers and back
+/// cannot split its units. Grievances held for review (hole 7) are left out until a case handler confirms them.
+/// </summary>
+public static class GrievanceUnits
+{
+    public static async Task<List<UnitCounts>> CountAsync(
+        ComplianceDbContext db, string groupBy, DateOnly from, DateOnly to, Guid? siteId, Guid? supplierId, DateTimeOffset now, CancellationToken ct)
+    {
+        var rows = await QueryAsync(db, groupBy, from, to, siteId, supplierId, now, ct);
+        return ToUnits(rows).Select(u => u.Units).ToList();
+    }
+
+    /// <summary>Each unit with its site's current supplier.</summary>
+    public static IEnumerable<(Guid SupplierId, UnitCounts Units)> ToUnits(IEnumerable<GrievanceUnitRow> rows) =>
+        rows.GroupBy(r => (r.SiteId, r.Month)).Select(unit =>
+        {
+            var cells = new Dictionary<string, int[]>(StringComparer.Ordinal);
+            var total = 0;
+            foreach (var r in unit)
+            {
+                if (r.Key is null)
+                {
+                    total += r.Count;
+                    continue;
+                }
+
+                if (!cells.TryGetValue(r.Key, out var outcomes))
+                {
+                    cells[r.Key] = outcomes = new int[3];
+                }
+
+                outcomes[r.Outcome] += r.Count;
+            }
+
+            return (unit.First().SupplierId, new UnitCounts(unit.Key.SiteId, unit.Key.Month, total, cells));
+        });
+
+    public static Task<List<GrievanceUnitRow>> QueryAsync(
+        ComplianceDbContext db, string groupBy, DateOnly from, DateOnly to, Guid? siteId, Guid? supplierId, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var asOf = GrievanceFacts.ClockCutoff(now);
+        var dimension = groupBy is "category" or "indicator" ? groupBy : "month";
+        var filterSite = siteId.HasValue;
+        var site = siteId ?? Guid.Empty;
+        var filterSupplier = supplierId.HasValue;
+        var supplier = supplierId ?? Guid.Empty;
+
+        // Outcome: 0 on time, 1 late, 2 pending (AcknowledgementOutcome), as of the end of the last complete day.
+        return db.Database.SqlQuery<GrievanceUnitRow>($"""
+            with g as (
+              select g.site_id, s.supplier_id,
+                     date_trunc('month', g.received_at at time zone 'UTC')::date as month,
+                     case {dimension} when 'category' then g.categories when 'indicator' then g.indicators
+                          else array[to_char(g.received_at at time zone 'UTC', 'YYYY-MM')] end as keys,
+                     case when g.acknowledged_at is not null and g.acknowledged_at < {asOf}
+                          then case when g.acknowledged_at <= g.acknowledge_by then 0 else 1 end
+                          when g.acknowledge_by < {asOf} then 1 else 2 end as outcome
+              from grievances g join sites s on s.id = g.site_id
+              where g.received_at >= {start} and g.received_at < {end} and not g.held_for_review
+                and (not {filterSite} or g.site_id = {site}) and (not {filterSupplier} or s.supplier_id = {supplier})
+            )
+            select site_id, supplier_id, month, null::text as key, 0 as outcome, count(*)::int as count
+            from g group by site_id, supplier_id, month
+            union all
+            select site_id, supplier_id, month, k.key, outcome, count(*)::int
+            from g cross join lateral unnest(g.keys) as k(key) group by site_id, supplier_id, month, k.key, outcome
+            """).ToListAsync(ct);
     }
 }
 
@@ -156,19 +246,8 @@ public static class GrievanceStatisticsApi
         var now = clock.GetUtcNow();
         var (from, to) = Period(query.From, query.To, now, monthsBack: 12);
         var groupBy = query.GroupBy ?? "month";
-        var grievances = db.Set<Grievance>().AsNoTracking();
-        if (query.SiteId is Guid siteId)
-        {
-            grievances = grievances.Where(g => g.SiteId == siteId);
-        }
-
-        if (query.SupplierId is Guid supplierId)
-        {
-            grievances = grievances.Where(g => g.SupplierId == supplierId);
-        }
-
-        var facts = await GrievanceFacts.LoadAsync(grievances, from, to, ct);
-        var (total, cells) = StatisticsSuppression.Compute(facts.Select(g => g.ToRow(groupBy, now)), Universe(groupBy, from, to));
+        var units = await GrievanceUnits.CountAsync(db, groupBy, from, to, query.SiteId, query.SupplierId, now, ct);
+        var (total, cells) = StatisticsSuppression.Compute(units, Universe(groupBy, from, to));
         return TypedResults.Ok(new StatisticsView(
             groupBy, from, to, StatisticsSuppression.MinimumCellSize, total, cells,
             "Counts measure reporting, not prevalence. A null count means fewer than 5 or none. Figures include only site-months " +

@@ -108,20 +108,37 @@ public static class IntakeApi
 
     private static Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> FollowUpAsync(
         HttpContext http, ReceiptRequest? request, WorkerIntake intake, CancellationToken ct) =>
-        WithCaseAsync(http, request?.Receipt, intake, _ => { }, ct);
+        WithCaseAsync(http, request?.Receipt, intake, _ => null, ct);
 
+    /// <summary>A closed case whose testimony was deleted refuses new messages (409) in the worker's language, pointing to a new report.</summary>
     private static Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> AddMessageAsync(
-        HttpContext http, MessageRequest request, WorkerIntake intake, CancellationToken ct) =>
-        WithCaseAsync(http, request.Receipt, intake, g => intake.AddMessage(g, GrievanceMessage.Worker, request.Message!, apiKeyId: null), ct);
+        HttpContext http, MessageRequest request, WorkerIntake intake, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAsync(http, request.Receipt, intake, g =>
+        {
+            if (!WorkerIntake.AcceptsMessages(g))
+            {
+                return labels.For(g.Language).Errors["case_closed"];
+            }
+
+            intake.AddMessage(g, GrievanceMessage.Worker, request.Message!, apiKeyId: null);
+            return null;
+        }, ct);
 
     private static Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> ChangeConsentAsync(
         HttpContext http, ConsentRequest request, WorkerIntake intake, CancellationToken ct) =>
-        WithCaseAsync(http, request.Receipt, intake, g => g.SetConsent(request.Consent!), ct);
+        WithCaseAsync(http, request.Receipt, intake, g =>
+        {
+            g.SetConsent(request.Consent!);
+            return null;
+        }, ct);
 
-    /// <summary>Resolves the receipt (rate-limited), applies <paramref name="change"/> and commits its changes.</summary>
+    /// <summary>
+    /// Resolves the receipt (rate-limited), applies <paramref name="change"/> and commits its changes; a change that
+    /// returns a refusal (in the worker's language) is a 409 and writes nothing.
+    /// </summary>
     private static async Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> WithCaseAsync(
         HttpContext http, string? bodyReceipt, WorkerIntake intake,
-        Action<Grievance> change, CancellationToken ct)
+        Func<Grievance, string?> change, CancellationToken ct)
     {
         var (check, opened) = await intake.OpenAsync(http, bodyReceipt ?? http.Request.Headers[ReceiptHeader].ToString(), ct);
         if (opened is null)
@@ -132,7 +149,11 @@ public static class IntakeApi
         }
 
         await using var tx = opened.Transaction;
-        change(opened.Grievance);
+        if (change(opened.Grievance) is { } refused)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: refused);
+        }
+
         await intake.SaveAsync(ct);
         var view = await intake.ViewAsync(opened.Grievance, ct);
         await tx.CommitAsync(ct);

@@ -14,7 +14,8 @@ namespace Compliance.Api.Features.WorkerVoice;
 public static class NarrativeAccessLogApi
 {
     /// <param name="ApiKeyId">The reader's key; null for a system read (escalation).</param>
-    public sealed record AccessView(Guid Id, Guid GrievanceId, string CaseReference, Guid? ApiKeyId, string? ApiKeyName, DateTimeOffset ReadAt);
+    /// <param name="ReadAt">The day of the read (UTC), never the time: a time could be matched to a shift (DNH-3, issue 16 hole 4).</param>
+    public sealed record AccessView(Guid Id, Guid GrievanceId, string CaseReference, Guid? ApiKeyId, string? ApiKeyName, DateOnly ReadAt);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/narrative-access-log", ListAsync).WithTags("Grievance statistics")
@@ -28,8 +29,9 @@ public static class NarrativeAccessLogApi
             join g in db.Set<Grievance>().AsNoTracking() on a.GrievanceId equals g.Id
             join k in db.Set<ApiKey>().AsNoTracking() on a.ApiKeyId equals k.Id into keys
             from k in keys.DefaultIfEmpty()
-            orderby a.ReadAt descending, a.Id
-            select new AccessView(a.Id, a.GrievanceId, g.CaseReference, a.ApiKeyId, k == null ? null : k.Name, a.ReadAt);
+            let readOn = DateOnly.FromDateTime(a.ReadAt.UtcDateTime)
+            orderby readOn descending, a.Id
+            select new AccessView(a.Id, a.GrievanceId, g.CaseReference, a.ApiKeyId, k == null ? null : k.Name, readOn);
         return TypedResults.Ok(await query.ToPagedAsync(paging, v => v, ct));
     }
 }

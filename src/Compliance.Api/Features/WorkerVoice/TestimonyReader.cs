@@ -85,5 +85,5 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
     }
 
     private void LogRead(Guid grievanceId, Guid? apiKeyId) =>
-        db.Add(new NarrativeAccess { Id = Guid.CreateVersion7(), GrievanceId = grievanceId, ApiKeyId = apiKeyId, ReadAt = clock.GetUtcNow() });
+        db.Add(new NarrativeAccess { Id = Guid.NewGuid(), GrievanceId = grievanceId, ApiKeyId = apiKeyId, ReadAt = clock.GetUtcNow() });
 }

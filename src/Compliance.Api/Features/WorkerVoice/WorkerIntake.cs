@@ -3,12 +3,25 @@ using Compliance.Api.Infrastructure.Database;
 using Compliance.Domain.Reference;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Compliance.Api.Features.WorkerVoice;
 
 /// <summary>What a worker files: nothing that identifies them (DNH-1).</summary>
 public sealed record NewGrievance(string Language, IReadOnlyList<string> Categories, string Narrative, IReadOnlyDictionary<string, bool> Consent);
+
+/// <summary>
+/// The per-intake-code daily ceiling (issue 16, hole 7): reports past it in one UTC day are accepted and handled like
+/// any other, but held out of statistics and risk evidence until a case handler confirms them.
+/// </summary>
+public sealed class IntakeCeilingOptions
+{
+    public const string Section = "WorkerVoice:Intake";
+
+    /// <summary>Reports per intake code (site) per UTC day counted at once; later ones that day are held for review.</summary>
+    public int DailyCeilingPerCode { get; set; } = 50;
+}
 
 /// <summary>The receipt (shown once) and the case reference.</summary>
 public sealed record FiledGrievance(string Receipt, string CaseReference);
@@ -50,6 +63,7 @@ public sealed class WorkerIntake(
     Receipts receipts,
     WorkerLabels labels,
     ReceiptGuessLimiter limiter,
+    IOptions<IntakeCeilingOptions> ceiling,
     TimeProvider clock)
 {
     public const int MaxTextLength = 8000;
@@ -73,12 +87,16 @@ public sealed class WorkerIntake(
         await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
         var supplierId = await db.Set<Site>().Where(s => s.Id == siteId).Select(s => s.SupplierId).SingleAsync(ct);
         var now = clock.GetUtcNow();
+        var dayStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var filedToday = await db.Set<Grievance>().CountAsync(g => g.SiteId == siteId && g.ReceivedAt >= dayStart, ct);
         var categories = GrievanceCategories.All.Where(request.Categories.Contains).ToArray();
         var critical = GrievanceCategories.AnyCritical(categories);
         var receipt = Receipts.New();
         var grievance = new Grievance
         {
-            Id = Guid.CreateVersion7(),
+            // Random, never UUIDv7: the id reaches owner, compliance and auditor keys (access log, OData CaseId),
+            // and a v7 id carries the filing time to the millisecond (issue 16, hole 4).
+            Id = Guid.NewGuid(),
             SupplierId = supplierId,
             SiteId = siteId,
             CaseReference = CaseReferences.New(),
@@ -92,6 +110,9 @@ public sealed class WorkerIntake(
             ReceivedAt = now,
             AcknowledgeBy = GrievanceClocks.AcknowledgeBy(now, critical),
             FeedbackBy = GrievanceClocks.FeedbackBy(now, null),
+
+            // Nothing tells the worker: the report is taken and handled the same; only the counts wait for a person.
+            HeldForReview = filedToday >= ceiling.Value.DailyCeilingPerCode,
         };
         grievance.SetConsent(request.Consent);
         var (dataKey, wrapped) = crypto.NewDataKey(grievance.Id);
@@ -159,23 +180,29 @@ public sealed class WorkerIntake(
 
     public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
 
+    /// <summary>
+    /// False once retention has deleted the case's testimony (DNH-13): the case is closed and its data key is gone, so
+    /// a new message would be testimony outside any retention clock. The worker is pointed to a new report instead.
+    /// </summary>
+    public static bool AcceptsMessages(Grievance grievance) => grievance.TestimonyDeletedAt is null && grievance.WrappedKey is not null;
+
     /// <summary>Adds an encrypted message to the case (author worker or handler). Never changes the status.</summary>
+    /// <exception cref="InvalidOperationException">The case's testimony was deleted (<see cref="AcceptsMessages"/>).</exception>
     public GrievanceMessage AddMessage(Grievance grievance, string author, string text, Guid? apiKeyId)
     {
-        if (grievance.WrappedKey is null)
+        if (!AcceptsMessages(grievance))
         {
-            // Testimony was deleted under retention: start a new data key rather than lose the message.
-            var (fresh, wrapped) = crypto.NewDataKey(grievance.Id);
-            grievance.WrappedKey = wrapped;
-            return Add(fresh);
+            throw new InvalidOperationException("The case's testimony was deleted under retention; it takes no new messages.");
         }
 
-        return Add(crypto.Unwrap(grievance.WrappedKey, grievance.Id));
+        return Add(crypto.Unwrap(grievance.WrappedKey!, grievance.Id));
 
         GrievanceMessage Add(byte[] dataKey)
         {
             var message = new GrievanceMessage
             {
+                // Time-ordered on purpose: only case handlers ever see a message id (the worker's view and dossiers
+                // carry none), and it keeps a conversation in order when two messages share a timestamp.
                 Id = Guid.CreateVersion7(),
                 GrievanceId = grievance.Id,
                 Author = author,

@@ -136,6 +136,11 @@ public static class WorkerPages
                 return labels.For(g.Language).Errors[message.Length > WorkerIntake.MaxTextLength ? "narrative_too_long" : "message"];
             }
 
+            if (!WorkerIntake.AcceptsMessages(g))
+            {
+                return labels.For(g.Language).Errors["case_closed"];
+            }
+
             intake.AddMessage(g, GrievanceMessage.Worker, message, apiKeyId: null);
             return null;
         }, ct);

@@ -27,6 +27,8 @@ public static class WorkerVoiceModule
         services.AddSingleton<ReceiptGuessLimiter>();
         services.AddSingleton<FilingLimiter>();
         services.AddSingleton<WorkerLabels>();
+        services.AddOptions<IntakeCeilingOptions>().BindConfiguration(IntakeCeilingOptions.Section)
+            .Validate(o => o.DailyCeilingPerCode > 0, "WorkerVoice:Intake:DailyCeilingPerCode must be positive.").ValidateOnStart();
         services.AddScoped<WorkerIntake>();
         services.AddScoped<TestimonyReader>();
         services.AddScoped<GrievanceClockJob>();

@@ -35,8 +35,14 @@ public sealed class SiteRiskAssessment : ITenantOwned
 
     public required string Floor { get; set; }
 
+    /// <summary>
+    /// The evidence as disclosed (column <c>disclosed_evidence</c>, <see cref="Compliance.Domain.Risk.RiskDisclosure"/>):
+    /// worker-derived counts below 5 withheld. The true counts (column <c>evidence</c>) are not mapped, so no read
+    /// path through EF can return them.
+    /// </summary>
     public required string Evidence { get; set; }
 
+    /// <summary>The discrepancies as disclosed (column <c>disclosed_discrepancies</c>).</summary>
     public required string Discrepancies { get; set; }
 
     public required string Sources { get; set; }
@@ -49,8 +55,8 @@ internal sealed class SiteRiskAssessmentConfiguration : IEntityTypeConfiguration
     public void Configure(EntityTypeBuilder<SiteRiskAssessment> builder)
     {
         builder.ToTable("risk_assessments");
-        builder.Property(a => a.Evidence).HasColumnType("json");
-        builder.Property(a => a.Discrepancies).HasColumnType("json");
+        builder.Property(a => a.Evidence).HasColumnName("disclosed_evidence").HasColumnType("json");
+        builder.Property(a => a.Discrepancies).HasColumnName("disclosed_discrepancies").HasColumnType("json");
         builder.Property(a => a.Sources).HasColumnType("json");
     }
 }

@@ -144,35 +144,50 @@ public sealed class RiskAssessmentJob(
         {
             var chunk = new List<Assessed>(end - start);
             using var json = new Utf8JsonWriter(buffer);
-            var offsets = new List<(int Evidence, int EvidenceEnd, int DiscrepanciesEnd)>(end - start);
+            var offsets = new List<int[]>(end - start);
             for (var i = start; i < end; i++)
             {
-                var result = RiskModel.Assess(evidence[sites[i].Id]);
-                var evidenceStart = buffer.WrittenCount;
+                var siteEvidence = evidence[sites[i].Id];
+                var result = RiskModel.Assess(siteEvidence);
+
+                // Stored beside the true counts: the only form any reader outside case handling ever gets (hole 2).
+                var disclosed = RiskDisclosure.Disclose(result, siteEvidence);
+                var marks = new int[5];
+                marks[0] = buffer.WrittenCount;
                 JsonSerializer.Serialize(json, result.Evidence, RiskJson.Default.IReadOnlyListRiskEvidence);
-                json.Flush();
-                json.Reset();
-                var evidenceEnd = buffer.WrittenCount;
+                marks[1] = Flush(json, buffer);
                 JsonSerializer.Serialize(json, result.Discrepancies, RiskJson.Default.IReadOnlyListDiscrepancy);
-                json.Flush();
-                json.Reset();
-                offsets.Add((evidenceStart, evidenceEnd, buffer.WrittenCount));
-                chunk.Add(new Assessed(sites[i], Guid.CreateVersion7(), result, default, default));
+                marks[2] = Flush(json, buffer);
+                JsonSerializer.Serialize(json, disclosed.Evidence, RiskJson.Default.IReadOnlyListDisclosedEvidence);
+                marks[3] = Flush(json, buffer);
+                JsonSerializer.Serialize(json, disclosed.Discrepancies, RiskJson.Default.IReadOnlyListDiscrepancy);
+                marks[4] = Flush(json, buffer);
+                offsets.Add(marks);
+                chunk.Add(new Assessed(sites[i], Guid.CreateVersion7(), result, disclosed, default, default, default, default));
             }
 
             // Slices of the buffer's final memory (it may have grown while it was being filled).
             var written = buffer.WrittenMemory;
             for (var k = 0; k < chunk.Count; k++)
             {
-                var (evidenceStart, evidenceEnd, discrepanciesEnd) = offsets[k];
+                var m = offsets[k];
                 chunk[k] = chunk[k] with
                 {
-                    Evidence = written[evidenceStart..evidenceEnd],
-                    Discrepancies = written[evidenceEnd..discrepanciesEnd],
+                    Evidence = written[m[0]..m[1]],
+                    Discrepancies = written[m[1]..m[2]],
+                    DisclosedEvidence = written[m[2]..m[3]],
+                    DisclosedDiscrepancies = written[m[3]..m[4]],
                 };
             }
 
             return chunk;
+        }
+
+        private static int Flush(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer)
+        {
+            json.Flush();
+            json.Reset();
+            return buffer.WrittenCount;
         }
 
         private async Task WriteChunkAsync(List<Assessed> chunk, CancellationToken ct)
@@ -205,6 +220,8 @@ public sealed class RiskAssessmentJob(
                 cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = RiskLevels.Code(a.Result.Floor) });
                 cmd.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = a.Evidence, NpgsqlDbType = NpgsqlDbType.Json });
                 cmd.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = a.Discrepancies, NpgsqlDbType = NpgsqlDbType.Json });
+                cmd.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = a.DisclosedEvidence, NpgsqlDbType = NpgsqlDbType.Json });
+                cmd.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = a.DisclosedDiscrepancies, NpgsqlDbType = NpgsqlDbType.Json });
             }
 
             if (full)
@@ -224,27 +241,29 @@ public sealed class RiskAssessmentJob(
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>One site's assessment as written: its id, the model's result and the stored JSON (UTF-8, in a writer's buffer).</summary>
-    private sealed record Assessed(AssessedSite Site, Guid Id, RiskAssessment Result, ReadOnlyMemory<byte> Evidence, ReadOnlyMemory<byte> Discrepancies);
+    /// <summary>One site's assessment as written: its id, the model's result, its disclosed form and the stored JSON (UTF-8, in a writer's buffer).</summary>
+    private sealed record Assessed(
+        AssessedSite Site, Guid Id, RiskAssessment Result, DisclosedAssessment Disclosed, ReadOnlyMemory<byte> Evidence, ReadOnlyMemory<byte> Discrepancies,
+        ReadOnlyMemory<byte> DisclosedEvidence, ReadOnlyMemory<byte> DisclosedDiscrepancies);
 
     private const int SharedValues = 5;
-    private const int ValuesPerRow = 9;
+    private const int ValuesPerRow = 11;
 
     private static readonly string FullChunkInsert = InsertSql(InsertChunk);
 
     /// <summary>
     /// The insert for <paramref name="n"/> assessments: $1 tenant, $2 period, $3 model version, $4 sources, $5 time,
-    /// then per row id, site, supplier, score, level, points, floor, evidence, discrepancies.
+    /// then per row id, site, supplier, score, level, points, floor, evidence, discrepancies, disclosed evidence and discrepancies.
     /// </summary>
     private static string InsertSql(int n)
     {
         var sql = new StringBuilder(
-            "insert into risk_assessments (id, tenant_id, site_id, supplier_id, period, score, level, model_version, points_total, floor, evidence, discrepancies, sources, assessed_at) values ");
+            "insert into risk_assessments (id, tenant_id, site_id, supplier_id, period, score, level, model_version, points_total, floor, evidence, discrepancies, disclosed_evidence, disclosed_discrepancies, sources, assessed_at) values ");
         for (var r = 0; r < n; r++)
         {
             var p = SharedValues + (r * ValuesPerRow);
             sql.Append(r == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                $"(${p + 1}, $1, ${p + 2}, ${p + 3}, $2, ${p + 4}, ${p + 5}, $3, ${p + 6}, ${p + 7}, ${p + 8}, ${p + 9}, $4, $5)");
+                $"(${p + 1}, $1, ${p + 2}, ${p + 3}, $2, ${p + 4}, ${p + 5}, $3, ${p + 6}, ${p + 7}, ${p + 8}, ${p + 9}, ${p + 10}, ${p + 11}, $4, $5)");
         }
 
         return sql.ToString();
@@ -286,7 +305,7 @@ public sealed class RiskAssessmentJob(
             where a.Result.Level >= d.MinimumLevel && a.Site.CountryCode == d.Jurisdiction
             let id = Guid.CreateVersion7()
             select (Id: id, a.Site, AssessmentId: a.Id, a.Result, DestinationId: d.Id,
-                Body: dossiers.RenderSite(DossierRenderer.ForSite(id, a.Site, a.Result, period, at, d.Kind, d.Jurisdiction)))).ToList();
+                Body: dossiers.RenderSite(DossierRenderer.ForSite(id, a.Site, a.Result, a.Disclosed, period, at, d.Kind, d.Jurisdiction)))).ToList();
         if (rows.Count == 0)
         {
             return;

@@ -14,6 +14,7 @@ namespace Compliance.Api.Features.Risk.Assessment;
     Converters = [typeof(CamelCaseEnumConverter<Measure>), typeof(CamelCaseEnumConverter<Strength>), typeof(CamelCaseEnumConverter<RiskLevel>)])]
 [JsonSerializable(typeof(IReadOnlyList<RiskEvidence>))]
 [JsonSerializable(typeof(IReadOnlyList<Discrepancy>))]
+[JsonSerializable(typeof(IReadOnlyList<DisclosedEvidence>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class RiskJson : JsonSerializerContext;
 

@@ -265,21 +265,26 @@ public static class SiteEvidenceGatherer
     /// <summary>
     /// Grievance source, one statement: grievances received in the last 90 days per site and indicator (one
     /// grievance counts once for each of its indicators), and critical grievances not yet resolved or closed per
-    /// indicator, whenever received. Status, silence and consent never remove a grievance from the counts.
+    /// indicator, whenever received. Status, silence and consent never remove a grievance from the counts. Only
+    /// grievances received before the start of the run's day (UTC: tenants have no time zone setting) count, so an
+    /// on-demand re-score dates a filing to a day, never to the minute (issue 16, hole 4). Grievances held for review
+    /// (an intake code over its daily ceiling, hole 7) count only once a case handler confirms them.
     /// </summary>
     private static async Task<GrievanceCounts> GrievancesAsync(SnapshotReader r, DateTimeOffset asOf, CancellationToken ct)
     {
         const string sql = """
             select g.site_id, i.indicator,
-                   count(*) filter (where g.received_at > @since and g.received_at <= @asOf)::int,
-                   count(*) filter (where g.critical and g.status not in ('resolved', 'closed') and g.received_at <= @asOf)::int
+                   count(*) filter (where g.received_at >= @since)::int,
+                   count(*) filter (where g.critical and g.status not in ('resolved', 'closed'))::int
             from grievances g cross join lateral unnest(g.indicators) as i(indicator)
-            where g.received_at > @since or (g.critical and g.status not in ('resolved', 'closed'))
+            where g.received_at < @dayStart and not g.held_for_review
+              and (g.received_at >= @since or (g.critical and g.status not in ('resolved', 'closed')))
             group by g.site_id, i.indicator
             """;
         await using var cmd = new NpgsqlCommand(sql, r.Connection, r.Transaction);
-        cmd.Parameters.AddWithValue("asOf", asOf);
-        cmd.Parameters.AddWithValue("since", asOf.AddDays(-GrievanceWindowDays));
+        var dayStart = StartOfDay(asOf);
+        cmd.Parameters.AddWithValue("dayStart", dayStart);
+        cmd.Parameters.AddWithValue("since", dayStart.AddDays(-GrievanceWindowDays));
         var counts = new GrievanceCounts([], []);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -291,6 +296,9 @@ public static class SiteEvidenceGatherer
 
         return counts;
     }
+
+    /// <summary>The start of <paramref name="at"/>'s day in UTC (the tenant's day: tenants have no time zone of their own yet).</summary>
+    public static DateTimeOffset StartOfDay(DateTimeOffset at) => new(at.UtcDateTime.Date, TimeSpan.Zero);
 
     private static void Put(Dictionary<Guid, Dictionary<string, int>> target, Guid siteId, string indicator, int count)
     {

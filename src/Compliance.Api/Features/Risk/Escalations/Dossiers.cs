@@ -9,8 +9,12 @@ namespace Compliance.Api.Features.Risk.Escalations;
 /// <summary>Something a dossier deliberately leaves out, and why; every dossier lists these.</summary>
 public sealed record Withheld(string What, string Why);
 
-/// <summary>One evidence item as the dossier shows it: numbers pre-formatted invariantly, words as in the model.</summary>
-public sealed record DossierEvidence(string Indicator, string IndicatorName, string RuleId, string Measured, string Measure, string Threshold, int Weight, string Strength, int Points, string Floor, int EmployerRecords, int WorkerRecords, int AuditRecords, string Explanation);
+/// <summary>
+/// One evidence item as the dossier shows it: numbers pre-formatted invariantly, words as in the model. A withheld
+/// count (<see cref="RiskDisclosure"/>) is null here, shown as "fewer than 5" in the Markdown and listed in
+/// <see cref="Withheld"/>.
+/// </summary>
+public sealed record DossierEvidence(string Indicator, string IndicatorName, string RuleId, string? Measured, string Measure, string Threshold, int Weight, string Strength, int Points, string Floor, int EmployerRecords, int? WorkerRecords, int AuditRecords, string Explanation, IReadOnlyList<WithheldCount> Withheld);
 
 /// <summary>
 /// What every dossier template receives. A grievance-level dossier (after the worker-voice merge) adds its own
@@ -49,38 +53,72 @@ public sealed record DossierModel(
 /// </summary>
 public sealed class DossierRenderer(TemplateStore templates)
 {
-    /// <summary>What a site-level dossier never carries, whatever the destination (DNH-5, DNH-6, BRIEF §7).</summary>
-    public static readonly IReadOnlyList<Withheld> SiteWithheld =
-    [
-        new("Worker testimony (grievance narratives and messages)", "A site-level dossier carries employer-side records, audit evidence and counts only. Testimony leaves the product only when the worker consented to this kind of destination (DNH-5)."),
-        new("Worker identifiers (names, employee references, passport or permit numbers)", "Never included: the evidence is counts per indicator, which identify no worker (BRIEF §7)."),
-        new("Immigration or migration status", "Never included: status is not evidence against a worker and must not expose anyone to punishment (DNH-6)."),
-        new("Audit finding free text", "Auditors' descriptions can name people; the dossier carries indicator codes, severities and counts instead."),
-    ];
+    /// <summary>
+    /// A site dossier from the disclosed evidence (<see cref="RiskDisclosure"/>: worker-derived counts below 5
+    /// withheld), less every item about permits or immigration status (<see cref="RiskRules.ImmigrationStatusRules"/>,
+    /// DNH-6), which stays in the score and level. <c>withheld</c> lists what this dossier actually left out.
+    /// </summary>
+    public static DossierModel ForSite(
+        Guid escalationId, AssessedSite site, RiskAssessment assessment, DisclosedAssessment disclosed, string period, DateTimeOffset assessedAt,
+        string destinationKind, string jurisdiction)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        ArgumentNullException.ThrowIfNull(disclosed);
+        var evidence = disclosed.Evidence.Where(e => !RiskRules.ImmigrationStatusRules.Contains(e.RuleId)).ToList();
+        var punishable = disclosed.Evidence.Count - evidence.Count;
+        var smallCounts = evidence.Count(e => e.Withheld is not null);
+        var withheld = new List<Withheld>();
+        if (evidence.Any(e => e.Sources.Worker is not 0))
+        {
+            withheld.Add(new("Worker testimony (grievance narratives and messages)", "A site-level dossier carries counts of grievances per indicator, never what workers wrote. Testimony leaves the product only when the worker consented to this kind of destination (DNH-5)."));
+        }
 
-    public static DossierModel ForSite(Guid escalationId, AssessedSite site, RiskAssessment assessment, string period, DateTimeOffset assessedAt, string destinationKind, string jurisdiction) => new(
-        escalationId,
-        "site",
-        period,
-        assessedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        site.Id,
-        site.Name,
-        site.CountryCode,
-        site.Sector,
-        site.SupplierId,
-        site.SupplierName,
-        destinationKind,
-        jurisdiction,
-        assessment.Score,
-        assessment.LevelCode,
-        assessment.ModelVersion,
-        assessment.PointsTotal,
-        RiskLevels.Code(assessment.Floor),
-        [.. assessment.Evidence.Select(e => e.Indicator).Distinct()],
-        [.. assessment.Evidence.Select(ToDossier)],
-        assessment.Discrepancies,
-        SiteEvidenceGatherer.Sources,
-        SiteWithheld);
+        if (smallCounts > 0)
+        {
+            withheld.Add(new(
+                Invariant($"Worker-derived counts below {RiskDisclosure.DefaultMinimumCellSize} ({smallCounts} evidence line(s))"),
+                Invariant($"Shown as \"{RiskDisclosure.FewerThan(RiskDisclosure.DefaultMinimumCellSize)}\": smaller counts could single out who reported (DNH-4). The score and level use the true counts.")));
+        }
+
+        if (evidence.Any(e => e.Sources.Employer > 0) || punishable > 0)
+        {
+            withheld.Add(new("Worker identifiers (names, employee references, passport or other document numbers)", "The evidence is counts per indicator, which identify no worker (BRIEF §7)."));
+        }
+
+        if (punishable > 0)
+        {
+            withheld.Add(new("Evidence that could expose workers to punishment", "It counts in the score and level above but is never itemised in a dossier (DNH-6)."));
+        }
+
+        if (evidence.Any(e => e.Sources.Audit > 0))
+        {
+            withheld.Add(new("Audit finding free text", "Auditors' descriptions can name people; the dossier carries indicator codes, severities and counts instead."));
+        }
+
+        return new(
+            escalationId,
+            "site",
+            period,
+            assessedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            site.Id,
+            site.Name,
+            site.CountryCode,
+            site.Sector,
+            site.SupplierId,
+            site.SupplierName,
+            destinationKind,
+            jurisdiction,
+            assessment.Score,
+            assessment.LevelCode,
+            assessment.ModelVersion,
+            assessment.PointsTotal,
+            RiskLevels.Code(assessment.Floor),
+            [.. evidence.Select(e => e.Indicator).Distinct()],
+            [.. evidence.Select(ToDossier)],
+            disclosed.Discrepancies,
+            SiteEvidenceGatherer.Sources,
+            withheld);
+    }
 
     /// <summary>The JSON body (with the Markdown part inside it) for a site-level escalation.</summary>
     public string RenderSite(DossierModel model)
@@ -89,11 +127,11 @@ public sealed class DossierRenderer(TemplateStore templates)
         return templates.Render("escalation/site-dossier.json.sbn", new { Dossier = model, Markdown = markdown });
     }
 
-    private static DossierEvidence ToDossier(RiskEvidence e) => new(
+    private static DossierEvidence ToDossier(DisclosedEvidence e) => new(
         e.Indicator,
         Indicators.Names[e.Indicator],
         e.RuleId,
-        e.Measured.ToString(CultureInfo.InvariantCulture),
+        e.Measured?.ToString(CultureInfo.InvariantCulture),
         e.Measure.ToString(),
         e.Threshold.ToString(CultureInfo.InvariantCulture),
         e.Weight,
@@ -103,5 +141,8 @@ public sealed class DossierRenderer(TemplateStore templates)
         e.Sources.Employer,
         e.Sources.Worker,
         e.Sources.Audit,
-        e.Explanation);
+        e.Explanation,
+        e.Withheld ?? []);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

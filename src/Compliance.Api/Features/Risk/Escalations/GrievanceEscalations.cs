@@ -199,7 +199,7 @@ public sealed class GrievanceEscalations(TemplateStore templates, TestimonyReade
                 ? "CH01: the case may concern a child under 18; every such case is referred (DNH-8)."
                 : "A critical grievance was not acknowledged within its clock.";
             var model = new GrievanceDossierModel(
-                escalationId ?? Guid.CreateVersion7(),
+                escalationId ?? Guid.NewGuid(),
                 reason,
                 kind,
                 reader.GetString(3).Trim(),

@@ -17,7 +17,7 @@ namespace Compliance.IntegrationTests.Generated;
 /// The role matrix, generated from the running app rather than hand-picked: every endpoint of <c>/api/v1</c> and of the
 /// OData feed is enumerated from ASP.NET Core's <see cref="EndpointDataSource"/>, its allowed roles are derived from the
 /// authorization policies it declares, and each role's key is sent to it for real. A role outside the policy must get
-/// 403; a role inside it must get past authorization (anything but 401 and 403); no key must get 401. An endpoint that
+/// 403 (404 where the endpoint is hidden from that role: suppliers and grievance-derived data); a role inside it must get past authorization (anything but 401 and 403); no key must get 401. An endpoint that
 /// is neither anonymous nor declares a policy fails the test, so a new endpoint cannot ship without one.
 /// Mutations that make it fail: drop <c>.RequireAuthorization(Policies.EmployerRead)</c> from <c>GET /sites</c> in
 /// <c>SitesApi.cs</c> (an undeclared endpoint), or remove <c>app.UseAuthorization()</c> from <c>Program.cs</c> (every
@@ -27,7 +27,7 @@ namespace Compliance.IntegrationTests.Generated;
 public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHelper output) : IClassFixture<ComplianceApiFactory>
 {
     /// <summary>One endpoint as the matrix probes it.</summary>
-    private sealed record Probe(string Method, string Pattern, IReadOnlySet<string>? AllowedRoles, bool Anonymous, string ContentType)
+    private sealed record Probe(string Method, string Pattern, IReadOnlySet<string>? AllowedRoles, bool Anonymous, string ContentType, IReadOnlyList<string> HiddenFrom)
     {
         public string Url => RouteParameter().Replace("/" + Pattern.TrimStart('/'), m => m.Groups["name"].Value switch
         {
@@ -75,9 +75,9 @@ public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHe
                 {
                     failures.Add($"{probe.Method} {probe.Pattern} as {role}: {(int)status}, but its policy allows {role}");
                 }
-                else if (!allowed && status != HttpStatusCode.Forbidden)
+                else if (!allowed && status != (probe.HiddenFrom.Contains(role) ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden))
                 {
-                    failures.Add($"{probe.Method} {probe.Pattern} as {role}: {(int)status}, expected 403");
+                    failures.Add($"{probe.Method} {probe.Pattern} as {role}: {(int)status}, expected {(probe.HiddenFrom.Contains(role) ? 404 : 403)}");
                 }
             }
         }
@@ -147,7 +147,7 @@ public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHe
             var contentType = accepts is { Count: > 0 } ? accepts[0] : "application/json";
             foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
             {
-                probes.Add(new Probe(method, pattern, allowed, anonymous, contentType));
+                probes.Add(new Probe(method, pattern, allowed, anonymous, contentType, endpoint.Metadata.GetMetadata<HiddenFromRoles>()?.Roles ?? []));
             }
         }
 

@@ -91,7 +91,7 @@ public class RiskAssessmentTests(ComplianceApiFactory factory) : IClassFixture<C
         var auditor = await tenant.ClientAsync("auditor");
         Assert.Equal("critical", (await Http.JsonAsync(await auditor.GetAsync($"/api/v1/sites/{siteId}/risk"))).GetProperty("level").GetString());
         await Http.AssertProblemAsync(await (await tenant.ClientAsync("case-handler")).GetAsync($"/api/v1/sites/{siteId}/risk"), 403);
-        await Http.AssertProblemAsync(await (await tenant.ClientAsync("supplier", supplierId)).GetAsync($"/api/v1/sites/{siteId}/risk"), 403);
+        await Http.AssertProblemAsync(await (await tenant.ClientAsync("supplier", supplierId)).GetAsync($"/api/v1/sites/{siteId}/risk"), 404);
         await Http.AssertProblemAsync(await auditor.PostAsync("/api/v1/risk-assessments/run", null), 403);
 
         var other = (await factory.CreateTenantAsync()).Owner;

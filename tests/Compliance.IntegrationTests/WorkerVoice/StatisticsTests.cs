@@ -105,7 +105,7 @@ public class StatisticsTests(ComplianceApiFactory factory) : IClassFixture<Compl
         Assert.DoesNotMatch(new Regex(@"\d{2}:\d{2}"), body);
         Assert.DoesNotContain(filed.CaseReference, body, StringComparison.Ordinal);
 
-        await Http.EnsureStatusAsync(await (await tenant.ClientAsync("supplier", filed.SupplierId)).GetAsync("/api/v1/grievance-statistics"), 403);
+        await Http.EnsureStatusAsync(await (await tenant.ClientAsync("supplier", filed.SupplierId)).GetAsync("/api/v1/grievance-statistics"), 404);
         await Http.EnsureStatusAsync(await (await tenant.ClientAsync("case-handler")).GetAsync("/api/v1/grievance-statistics"), 403);
         await Http.AssertValidationProblemAsync(await tenant.Owner.GetAsync("/api/v1/grievance-statistics?groupBy=day&from=2026-05-01&to=2026-01-01"), "groupBy", "from");
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
 using Compliance.Domain.Reference;
@@ -238,7 +239,7 @@ public static class GrievanceStatisticsApi
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/grievance-statistics", GetAsync).WithTags("Grievance statistics")
-            .RequireAuthorization(Infrastructure.Auth.Policies.TenantReports).AddEndpointFilter<UnitOfWorkFilter>()
+            .RequireAuthorization(Infrastructure.Auth.Policies.TenantReports).HiddenFrom(Infrastructure.Auth.Roles.Supplier).AddEndpointFilter<UnitOfWorkFilter>()
             .WithSummary("Grievance counts and acknowledgement-clock compliance by month, category or indicator; cells below 5 suppressed.");
 
     private static async Task<Ok<StatisticsView>> GetAsync([AsParameters] StatisticsQuery query, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)

@@ -19,7 +19,7 @@ public static class NarrativeAccessLogApi
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/narrative-access-log", ListAsync).WithTags("Grievance statistics")
-            .RequireAuthorization(Policies.TenantReports).AddEndpointFilter<UnitOfWorkFilter>()
+            .RequireAuthorization(Policies.TenantReports).HiddenFrom(Roles.Supplier).AddEndpointFilter<UnitOfWorkFilter>()
             .WithSummary("Every read of a grievance narrative: who, when, which case. Never the content.");
 
     private static async Task<Ok<Paged<AccessView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct)

@@ -88,7 +88,7 @@ public static class RiskApi
         api.MapPost("/risk-assessments/run", Run).WithTags("Risk").RequireAuthorization(Policies.ComplianceAdmin)
             .WithSummary("Assess every site of the tenant now (a background job); returns the job id.");
 
-        var sites = api.MapGroup("/sites/{id:guid}/risk").WithTags("Risk").RequireAuthorization(Policies.TenantReports).AddEndpointFilter<UnitOfWorkFilter>();
+        var sites = api.MapGroup("/sites/{id:guid}/risk").WithTags("Risk").RequireAuthorization(Policies.TenantReports).HiddenFrom(Roles.Supplier).AddEndpointFilter<UnitOfWorkFilter>();
         sites.MapGet("/", LatestAsync).WithSummary("The site's latest risk assessment with its evidence and discrepancies.");
         sites.MapGet("/history", HistoryAsync).WithSummary("The site's past assessments, newest first.");
     }

@@ -38,7 +38,7 @@ public static class EscalationsApi
 
     public static void MapEscalations(RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/escalations").WithTags("Escalation").RequireAuthorization(Policies.TenantReports).AddEndpointFilter<UnitOfWorkFilter>();
+        var group = api.MapGroup("/escalations").WithTags("Escalation").RequireAuthorization(Policies.TenantReports).HiddenFrom(Roles.Supplier).AddEndpointFilter<UnitOfWorkFilter>();
         group.MapGet("/", ListAsync).WithSummary("List escalations, filtered by status, site, destination or level.");
         group.MapGet("/{id:guid}", GetAsync).WithSummary("Read an escalation with every delivery attempt.");
     }

@@ -17,8 +17,9 @@ namespace Compliance.IntegrationTests.Generated;
 /// The role matrix, generated from the running app rather than hand-picked: every endpoint of <c>/api/v1</c> and of the
 /// OData feed is enumerated from ASP.NET Core's <see cref="EndpointDataSource"/>, its allowed roles are derived from the
 /// authorization policies it declares, and each role's key is sent to it for real. A role outside the policy must get
-/// 403 (404 where the endpoint is hidden from that role: suppliers and grievance-derived data); a role inside it must get past authorization (anything but 401 and 403); no key must get 401. An endpoint that
-/// is neither anonymous nor declares a policy fails the test, so a new endpoint cannot ship without one.
+/// 403 (404 where the endpoint is hidden from that role: suppliers and grievance-derived data); a role inside it must
+/// get past authorization (anything but 401 and 403); no key must get 401. An endpoint that is neither anonymous nor
+/// declares a policy fails the test, so a new endpoint cannot ship without one.
 /// Mutations that make it fail: drop <c>.RequireAuthorization(Policies.EmployerRead)</c> from <c>GET /sites</c> in
 /// <c>SitesApi.cs</c> (an undeclared endpoint), or remove <c>app.UseAuthorization()</c> from <c>Program.cs</c> (every
 /// forbidden role gets through). The policies themselves are pinned by <see cref="EveryPolicy_AllowsExactlyTheRolesOfTheBrief"/>:

@@ -58,7 +58,7 @@ public class CaseHandlingTests(ComplianceApiFactory factory) : IClassFixture<Com
         }
 
         await Http.EnsureStatusAsync(await handler.GetAsync("/api/v1/narrative-access-log"), 403);
-        await Http.EnsureStatusAsync(await (await tenant.ClientAsync("supplier", filed.SupplierId)).GetAsync("/api/v1/narrative-access-log"), 403);
+        await Http.EnsureStatusAsync(await (await tenant.ClientAsync("supplier", filed.SupplierId)).GetAsync("/api/v1/narrative-access-log"), 404);
     }
 
     [Fact]

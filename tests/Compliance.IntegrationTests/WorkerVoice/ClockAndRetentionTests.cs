@@ -73,8 +73,11 @@ public class ClockAndRetentionTests(ComplianceApiFactory factory) : IClassFixtur
         var openCase = await tenant.FileGrievanceAsync();
         var closedId = await handler.GrievanceIdAsync(closedCase.CaseReference);
         var openId = await handler.GrievanceIdAsync(openCase.CaseReference);
-        await factory.Client().PostAsJsonAsync("/api/v1/intake/follow-up/messages", new { receipt = closedCase.Receipt, message = "more" });
-        await handler.MoveAsync(closedId, "acknowledged");
+        // The messages exist before retention (checked, so "gone afterwards" cannot pass because they never were written).
+        await Http.EnsureStatusAsync(await factory.Client().PostAsJsonAsync("/api/v1/intake/follow-up/messages", new { receipt = closedCase.Receipt, message = "more" }), 200);
+        await Http.EnsureStatusAsync(await handler.PostAsJsonAsync($"/api/v1/grievances/{closedId}/replies", new { template = "acknowledged" }), 201);
+        Assert.Equal(2L, await factory.ScalarAsync<long>("select count(*) from grievance_messages where grievance_id = @id", ("id", closedId)));
+        await Http.EnsureStatusAsync(await handler.MoveAsync(closedId, "acknowledged"), 200);
         await Http.EnsureStatusAsync(await handler.MoveAsync(closedId, "closed"), 200);
 
         factory.Clock.Advance(TimeSpan.FromDays(29));

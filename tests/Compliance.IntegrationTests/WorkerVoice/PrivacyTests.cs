@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Compliance.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Compliance.IntegrationTests.WorkerVoice;
@@ -64,17 +65,93 @@ public class PrivacyTests(ComplianceApiFactory factory) : IClassFixture<Complian
         var page = await SendAsync("POST", $"/v/{site.IntakeCode}/en", "application/x-www-form-urlencoded", form);
         Assert.Equal(200, page.Status);
         Assert.False(page.Response.Headers.Contains("Set-Cookie"));
+        Assert.Equal(200, (await SendAsync("GET", "/v/follow-up?lang=en")).Status);
         Assert.Equal(200, (await SendAsync("POST", "/v/follow-up?lang=en", "application/x-www-form-urlencoded", $"receipt={Uri.EscapeDataString(receipt)}")).Status);
+        Assert.Equal(200, (await SendAsync("POST", "/v/follow-up/messages?lang=en", "application/x-www-form-urlencoded", $"receipt={Uri.EscapeDataString(receipt)}&message=canarynarrative+page+message")).Status);
+        Assert.Equal(200, (await SendAsync("POST", "/v/follow-up/consent?lang=en", "application/x-www-form-urlencoded", $"receipt={Uri.EscapeDataString(receipt)}&consent=ngo&consent=labour-authority")).Status);
         Assert.Equal(404, (await SendAsync("POST", "/api/v1/intake/follow-up", receiptHeader: "1111 1111 1111 1111 1111")).Status);
 
         var digits = receipt.Replace(" ", string.Empty, StringComparison.Ordinal);
         string[] secrets = [.. Canaries, digits, receipt];
         Assert.Empty(await FindInDatabaseAsync(secrets));
+        Assert.Empty(await FindInSealedColumnsAsync([.. Canaries.Where(c => c != "canarynarrative"), digits, receipt]));
         var leaks = factory.Logs.Lines.Where(l => secrets.Any(c => l.Contains(c, StringComparison.OrdinalIgnoreCase))).ToList();
         Assert.Empty(leaks);
         var codeLines = factory.Logs.Lines.Where(l => l.Contains(site.IntakeCode, StringComparison.Ordinal)).ToList();
         Assert.True(codeLines.Count == 0, string.Join("\n", codeLines));
         Assert.NotEmpty(factory.Logs.Lines);
+    }
+
+    /// <summary>
+    /// The bytea columns: raw, each searched for the needles' bytes; and the worker-voice ciphertexts opened with the
+    /// installation's key (the test holds it), so a network identifier written into the sealed testimony itself would be
+    /// found too. Mutation that fails it: in <c>WorkerIntake.FileAsync</c>, seal the narrative with the request's
+    /// User-Agent appended. Returns where each needle was found.
+    /// </summary>
+    private async Task<List<string>> FindInSealedColumnsAsync(string[] needles)
+    {
+        await using var connection = new NpgsqlConnection(factory.OwnerConnectionString);
+        await connection.OpenAsync();
+        var columns = new List<(string Schema, string Table, string Column)>();
+        await using (var cmd = new NpgsqlCommand(
+            """
+            select c.table_schema, c.table_name, c.column_name from information_schema.columns c
+            join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+            where c.table_schema not in ('pg_catalog', 'information_schema') and c.data_type = 'bytea'
+            """, connection))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        Assert.Contains(columns, c => c is { Table: "grievances", Column: "narrative_ciphertext" });
+        var found = new List<string>();
+        foreach (var (schema, table, column) in columns)
+        {
+            await using var cmd = new NpgsqlCommand($"select count(*) from \"{schema}\".\"{table}\" where position(@p in \"{column}\") > 0", connection);
+            var p = cmd.Parameters.Add("p", NpgsqlTypes.NpgsqlDbType.Bytea);
+            foreach (var needle in needles)
+            {
+                p.Value = Encoding.UTF8.GetBytes(needle);
+                if ((long)(await cmd.ExecuteScalarAsync())! > 0)
+                {
+                    found.Add($"{schema}.{table}.{column} (raw: {needle})");
+                }
+            }
+        }
+
+        // Open every narrative and message with the installation's key and search the plaintext.
+        var crypto = factory.Services.GetRequiredService<Compliance.Api.Features.WorkerVoice.TestimonyCrypto>();
+        var opened = new List<string>();
+        await using (var cmd = new NpgsqlCommand(
+            """
+            select g.id, g.wrapped_key, g.narrative_ciphertext, m.id, m.ciphertext
+            from grievances g left join grievance_messages m on m.grievance_id = g.id
+            where g.wrapped_key is not null
+            """, connection))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var key = crypto.Unwrap(reader.GetFieldValue<byte[]>(1), reader.GetGuid(0));
+                if (!reader.IsDBNull(2))
+                {
+                    opened.Add(Compliance.Api.Features.WorkerVoice.TestimonyCrypto.Open(key, reader.GetFieldValue<byte[]>(2), reader.GetGuid(0)));
+                }
+
+                if (!reader.IsDBNull(3))
+                {
+                    opened.Add(Compliance.Api.Features.WorkerVoice.TestimonyCrypto.Open(key, reader.GetFieldValue<byte[]>(4), reader.GetGuid(3)));
+                }
+            }
+        }
+
+        Assert.Contains(opened, t => t.Contains("canarynarrative page message", StringComparison.Ordinal));
+        found.AddRange(opened.Where(t => needles.Any(n => t.Contains(n, StringComparison.OrdinalIgnoreCase))).Select(t => $"decrypted testimony: {t}"));
+        return found;
     }
 
     /// <summary>Every column of every table in every non-system schema, cast to text and searched, as the owner.</summary>

@@ -63,6 +63,7 @@ public sealed class WorkerIntake(
     Receipts receipts,
     WorkerLabels labels,
     ReceiptGuessLimiter limiter,
+    FollowUpSessions sessions,
     IOptions<IntakeCeilingOptions> ceiling,
     TimeProvider clock)
 {
@@ -128,14 +129,27 @@ public sealed class WorkerIntake(
     /// Opens a tenant transaction for the grievance behind <paramref name="receipt"/>. Wrong receipts count
     /// against the in-memory guess limit; once it is reached nothing is looked up until the window passes.
     /// </summary>
-    public async Task<(ReceiptCheck Check, OpenedCase? Case)> OpenAsync(HttpContext http, string? receipt, CancellationToken ct)
+    public Task<(ReceiptCheck Check, OpenedCase? Case)> OpenAsync(HttpContext http, string? receipt, CancellationToken ct) =>
+        OpenAsync(http, () => FindAsync(receipt, ct), ct);
+
+    /// <summary>
+    /// Opens the case a follow-up page's session token names (<see cref="FollowUpSessions"/>), so the page need not
+    /// carry the receipt. A token that does not open counts against the guess limit like a wrong receipt.
+    /// </summary>
+    public Task<(ReceiptCheck Check, OpenedCase? Case)> OpenSessionAsync(HttpContext http, string? token, CancellationToken ct) =>
+        OpenAsync(http, () => Task.FromResult(sessions.Read(token)), ct);
+
+    /// <summary>A token for the follow-up page's forms, naming <paramref name="grievance"/> for a while.</summary>
+    public string SessionFor(Grievance grievance) => sessions.Issue(grievance.TenantId, grievance.Id);
+
+    private async Task<(ReceiptCheck Check, OpenedCase? Case)> OpenAsync(HttpContext http, Func<Task<(Guid TenantId, Guid GrievanceId)?>> find, CancellationToken ct)
     {
         if (limiter.IsBlocked(http))
         {
             return (ReceiptCheck.TooManyAttempts, null);
         }
 
-        if (await FindAsync(receipt, ct) is not { } found)
+        if (await find() is not { } found)
         {
             limiter.RecordFailure(http);
             return (ReceiptCheck.Unknown, null);

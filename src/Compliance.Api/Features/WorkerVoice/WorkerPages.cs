@@ -163,7 +163,10 @@ public static class WorkerPages
     {
         var lang = LanguageOf(http);
         var form = await http.Request.ReadFormAsync(ct);
-        var (check, opened) = await intake.OpenAsync(http, form["receipt"].ToString(), ct);
+        // The follow-up page's own forms carry a session token, never the receipt (DNH-9); a typed receipt opens the case first.
+        var (check, opened) = form.ContainsKey("session")
+            ? await intake.OpenSessionAsync(http, form["session"].ToString(), ct)
+            : await intake.OpenAsync(http, form["receipt"].ToString(), ct);
         if (opened is null)
         {
             return check == ReceiptCheck.TooManyAttempts
@@ -187,7 +190,6 @@ public static class WorkerPages
         }
 
         var texts = labels.For(g.Language);
-        var receipt = Receipts.Grouped(Receipts.Normalize(form["receipt"].ToString())!);
         return Page(templates, g.Language, "follow-up-result", new
         {
             view.CaseReference,
@@ -196,7 +198,7 @@ public static class WorkerPages
             ReceivedOn = view.ReceivedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             Replies = view.Replies.Select(r => new { SentOn = r.SentOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Text }).ToList(),
             Messages = view.Messages.Select(m => new { SentOn = m.SentOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), m.Text }).ToList(),
-            Receipt = receipt,
+            Session = intake.SessionFor(g),
             MessageAction = $"/v/follow-up/messages?lang={g.Language}",
             ConsentAction = $"/v/follow-up/consent?lang={g.Language}",
             ConsentKinds = ConsentKinds(texts, [.. view.Consent.Where(kv => kv.Value).Select(kv => kv.Key)]),

@@ -25,6 +25,7 @@ public static class WorkerVoiceModule
         services.AddSingleton<TestimonyCrypto>();
         services.AddSingleton<Receipts>();
         services.AddSingleton<ReceiptGuessLimiter>();
+        services.AddSingleton<FollowUpSessions>();
         services.AddSingleton<FilingLimiter>();
         services.AddSingleton<WorkerLabels>();
         services.AddOptions<IntakeCeilingOptions>().BindConfiguration(IntakeCeilingOptions.Section)

@@ -75,7 +75,8 @@ public class ComplianceApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
     /// <summary>An HTTP client carrying <paramref name="apiKey"/> as its bearer key (none for the worker path).</summary>
     public HttpClient Client(string? apiKey = null)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
+        // No redirects followed and no cookies kept, as the options used before; every 400 is checked to have written nothing.
+        var client = CreateDefaultClient(ClientOptions.BaseAddress, new NothingWrittenOn400(OwnerConnectionString));
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

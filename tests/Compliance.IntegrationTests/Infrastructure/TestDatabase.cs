@@ -46,6 +46,29 @@ public static class TestDatabase
     public static string RuntimeConnectionString(string ownerConnectionString) =>
         new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = Options.RuntimeRole, Password = RuntimePassword }.ConnectionString;
 
+    /// <summary>
+    /// Test-only: every insert, update or delete statement on a product table appends the table's name to
+    /// <c>test_write_log</c>, in the writer's transaction, so a rolled-back request leaves no trace and a committed one
+    /// does. <see cref="NothingWrittenOn400"/> reads it around every request that answers 400.
+    /// </summary>
+    private const string WriteLogSql =
+        """
+        create table public.test_write_log (id bigserial primary key, tbl text not null);
+        create function public.test_log_write() returns trigger language plpgsql security definer set search_path = public as $$
+        begin
+          insert into public.test_write_log (tbl) values (tg_table_name);
+          return null;
+        end $$;
+        do $$
+        declare t record;
+        begin
+          for t in select table_name from information_schema.tables
+                   where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'test_write_log' loop
+            execute format('create trigger test_write_log after insert or update or delete on public.%I for each statement execute function public.test_log_write()', t.table_name);
+          end loop;
+        end $$;
+        """;
+
     private static async Task<string> StartAsync()
     {
         var admin = Environment.GetEnvironmentVariable("ConnectionStrings__Compliance");
@@ -65,6 +88,8 @@ public static class TestDatabase
         {
             await connection.OpenAsync();
             PostgreSqlObjectsInstaller.Install(connection, "hangfire");
+            await using var writeLog = new NpgsqlCommand(WriteLogSql, connection);
+            await writeLog.ExecuteNonQueryAsync();
         }
 
         NpgsqlConnection.ClearAllPools();

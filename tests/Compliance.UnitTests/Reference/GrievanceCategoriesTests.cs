@@ -111,7 +111,7 @@ public class GrievanceCategoriesTests
     [Fact]
     public void IndicatorsForAndAnyCritical_RejectNull()
     {
-        Assert.Throws<ArgumentNullException>(() => GrievanceCategories.IndicatorsFor(null!));
-        Assert.Throws<ArgumentNullException>(() => GrievanceCategories.AnyCritical(null!));
+        Assert.Equal("codes", Assert.Throws<ArgumentNullException>(() => GrievanceCategories.IndicatorsFor(null!)).ParamName);
+        Assert.Equal("codes", Assert.Throws<ArgumentNullException>(() => GrievanceCategories.AnyCritical(null!)).ParamName);
     }
 }

@@ -70,6 +70,9 @@ public class RiskLevelsTests
     }
 
     [Fact]
-    public void Code_OfAnUnknownLevel_Throws() =>
+    public void CodeAndMinScore_OfAnUnknownLevel_Throw()
+    {
         Assert.Throws<ArgumentOutOfRangeException>(() => RiskLevels.Code((RiskLevel)4));
+        Assert.Throws<InvalidOperationException>(() => RiskLevels.MinScore((RiskLevel)4));
+    }
 }

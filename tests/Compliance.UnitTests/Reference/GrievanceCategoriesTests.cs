@@ -70,4 +70,48 @@ public class GrievanceCategoriesTests
         Assert.False(GrievanceCategories.AnyCritical(["wages-unpaid", "other"]));
         Assert.True(GrievanceCategories.AnyCritical(["wages-unpaid", "cannot-leave"]));
     }
+
+    [Fact]
+    public void Get_ReturnsTheWholeDefinition()
+    {
+        var category = GrievanceCategories.Get(GrievanceCategories.HurtOrThreatened);
+
+        Assert.Equal("hurt-or-threatened", category.Code);
+        Assert.Equal(["FL05", "FL06"], category.Indicators);
+        Assert.True(category.IsCritical);
+        Assert.False(GrievanceCategories.Get(GrievanceCategories.Other).IsCritical);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("Cannot-Leave")]
+    public void Get_UnknownOrMissingCode_ThrowsAnArgumentExceptionNamingIt(string? code)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GrievanceCategories.Get(code!));
+
+        Assert.Equal("code", error.ParamName);
+        Assert.Contains($"'{code}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IsCritical_UnknownCode_Throws() =>
+        Assert.Throws<ArgumentException>(() => GrievanceCategories.IsCritical("nope"));
+
+    [Fact]
+    public void IndicatorsFor_NoCategoriesOrOnlyOther_IsEmpty()
+    {
+        Assert.Empty(GrievanceCategories.IndicatorsFor([]));
+        Assert.Empty(GrievanceCategories.IndicatorsFor(["other"]));
+    }
+
+    [Fact]
+    public void AnyCritical_NoCategories_IsFalse() => Assert.False(GrievanceCategories.AnyCritical([]));
+
+    [Fact]
+    public void IndicatorsForAndAnyCritical_RejectNull()
+    {
+        Assert.Equal("codes", Assert.Throws<ArgumentNullException>(() => GrievanceCategories.IndicatorsFor(null!)).ParamName);
+        Assert.Equal("codes", Assert.Throws<ArgumentNullException>(() => GrievanceCategories.AnyCritical(null!)).ParamName);
+    }
 }

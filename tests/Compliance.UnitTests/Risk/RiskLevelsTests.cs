@@ -38,4 +38,41 @@ public class RiskLevelsTests
             Assert.True(min == 0 || RiskLevels.FromScore(min - 1) < level);
         }
     }
+
+    [Theory]
+    [InlineData(0, RiskLevel.Low)]
+    [InlineData(14, RiskLevel.Low)]
+    [InlineData(15, RiskLevel.Medium)]
+    [InlineData(49, RiskLevel.Medium)]
+    [InlineData(50, RiskLevel.High)]
+    [InlineData(74, RiskLevel.High)]
+    [InlineData(75, RiskLevel.Critical)]
+    [InlineData(100, RiskLevel.Critical)]
+    public void FromScore_FollowsTheDocumentedBands(int score, RiskLevel expected) =>
+        Assert.Equal(expected, RiskLevels.FromScore(score));
+
+    [Theory]
+    [InlineData(RiskLevel.Low, 0, "low")]
+    [InlineData(RiskLevel.Medium, 15, "medium")]
+    [InlineData(RiskLevel.High, 50, "high")]
+    [InlineData(RiskLevel.Critical, 75, "critical")]
+    public void MinScoreAndCode_AreTheDocumentedBandTable(RiskLevel level, int minScore, string code)
+    {
+        Assert.Equal(minScore, RiskLevels.MinScore(level));
+        Assert.Equal(code, RiskLevels.Code(level));
+    }
+
+    [Fact]
+    public void Levels_AreOrderedByHowSeriousTheyAre()
+    {
+        Assert.Equal([0, 1, 2, 3], new[] { RiskLevel.Low, RiskLevel.Medium, RiskLevel.High, RiskLevel.Critical }.Select(l => (int)l));
+        Assert.Equal(100, RiskLevels.MaxScore);
+    }
+
+    [Fact]
+    public void CodeAndMinScore_OfAnUnknownLevel_Throw()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => RiskLevels.Code((RiskLevel)4));
+        Assert.Throws<InvalidOperationException>(() => RiskLevels.MinScore((RiskLevel)4));
+    }
 }

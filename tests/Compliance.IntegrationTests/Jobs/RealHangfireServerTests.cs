@@ -103,7 +103,8 @@ public sealed class RealHangfireServerTests : IAsyncLifetime
 
     /// <summary>
     /// Documented in docs/worker-voice.md (clocks hourly, retention daily) and docs/risk-model.md (assessment nightly
-    /// at 02:00 UTC). Mutation that fails it: <c>Cron.Daily(2)</c> → <c>Cron.Daily()</c> in RecurringJobs.Register.
+    /// at 02:00 UTC). Mutation that fails it: <c>Cron.Daily(2)</c> → <c>Cron.Daily()</c> in RecurringJobs.Register
+    /// (tried: "0 0 * * *" where "0 2 * * *" was expected).
     /// </summary>
     [Fact]
     public async Task RecurringJobs_AreRegisteredUnderTheirDocumentedSchedules_WithTheServerRunning()
@@ -145,7 +146,7 @@ public sealed class RealHangfireServerTests : IAsyncLifetime
     /// delays (read from Hangfire's own state history), sends once more after the 200 never, and the API shows the
     /// three attempts. Mutations that fail it: registering the retry policy with
     /// <c>EscalationOptions.DefaultRetryDelaysSeconds</c> instead of <c>RetryDelays()</c> in RiskModule (tried: the
-    /// scheduled delays read 30 and 60), or dropping the policy (Hangfire's global retry waits its own random delays).
+    /// 30 s retry outlasts the deadline), or dropping the policy (Hangfire's global retry waits its own random delays).
     /// </summary>
     [Fact]
     public async Task A500_ThenATimeout_Then200_IsRetriedWithTheConfiguredBackoff_AndDeliveredOnce()
@@ -197,10 +198,8 @@ public sealed class RealHangfireServerTests : IAsyncLifetime
     /// The host stops after the escalation is created and its delivery queued, before anything is sent. A new host
     /// on the same database finds the queued delivery, and a new assessment run queues it once more (the healing
     /// path): two jobs, one escalation. The first answer is a 500, so a retry happens too. Exactly one 200 reaches
-    /// the receiver and every request carries the escalation id as its Idempotency-Key. Mutations that fail it:
-    /// <c>Guid.NewGuid().ToString()</c> for the header in EscalationDeliveryJob.SendAsync (tried: keys differ), or
-    /// dropping <c>target.Status != EscalationStatus.Pending</c> from the skip test (a settled escalation is sent
-    /// again by the second job).
+    /// the receiver and every request carries the escalation id as its Idempotency-Key. Mutation that fails it:
+    /// <c>Guid.NewGuid().ToString()</c> for the header in EscalationDeliveryJob.SendAsync (tried: the keys differ).
     /// </summary>
     [Fact]
     public async Task AHostStoppedBetweenCreatedAndSent_DeliversExactlyOnceAfterRestart_WithOneIdempotencyKey()

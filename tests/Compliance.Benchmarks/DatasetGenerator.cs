@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Compliance.Api.Features.Risk.Assessment;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -24,6 +27,10 @@ public sealed record DatasetCounts(IReadOnlyList<Guid> TenantIds, IReadOnlyDicti
 /// ~8% of passports held by the employer or an agency, 1 in 20 workers asked for their passport back, one
 /// grievance per ~10 workers (encrypted columns hold random bytes), an audit per site with findings and corrective
 /// actions. Deterministic for a given seed; dates are relative to <c>asOf</c>.
+/// Sites are not all alike: each draws a tier from <see cref="TierOdds"/> (about 55% clean, 27% with a few moderate
+/// signals, 13% with one strong indicator, 5% with hard triggers) and its workers, grievances and findings are drawn
+/// with that tier's probabilities, so the risk model sees mostly low and medium sites, some high and a few critical.
+/// The proportions above are those of the critical tier; the others have fewer or none.
 /// </summary>
 public static class DatasetGenerator
 {
@@ -45,6 +52,27 @@ public static class DatasetGenerator
         ("under-18", ["CH01"], true),
     ];
 
+    /// <summary>Cumulative odds of each site tier (0 clean … 3 hard triggers), drawn from the seeded generator.</summary>
+    private static readonly double[] TierOdds = [0.55, 0.82, 0.95, 1.0];
+
+    // Per tier: worker paid a fee, contract not in the worker's language, passport held by others, permit left to
+    // expire, contract substituted; grievance weight (share of grievances the site attracts).
+    private static readonly double[] FeeOdds = [0, 0.04, 0.15, 0.30];
+    private static readonly double[] LanguageOdds = [0, 0.03, 0.10, 0.10];
+    private static readonly double[] PassportOdds = [0, 0.01, 0.03, 0.085];
+    private static readonly double[] PermitOdds = [0, 0, 0.025, 0.025];
+    private static readonly double[] SubstitutedOdds = [0, 0, 0.01, 0.03];
+    private static readonly int[] GrievanceWeight = [0, 1, 3, 20];
+
+    // Audit findings outside the critical tier avoid the indicators whose open finding is a hard trigger alone.
+    private static readonly string[] NonTriggerFindingIndicators = ["FL02", "FL04", "FL06", "FL08", "FL10", "FL11"];
+
+    private static int DrawTier(Random rng)
+    {
+        var u = rng.NextDouble();
+        return Array.FindIndex(TierOdds, o => u < o);
+    }
+
     public static async Task<DatasetCounts> GenerateAsync(
         string ownerConnectionString, int sites, int workers, int tenants = 1, int seed = 20260101, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
@@ -60,7 +88,7 @@ public static class DatasetGenerator
         var tenantIds = Enumerable.Range(0, tenants).Select(_ => NewId(rng)).ToArray();
         var supplierCount = Math.Max(tenants, sites / 10);
         var suppliers = Enumerable.Range(0, supplierCount).Select(i => (Id: NewId(rng), Tenant: tenantIds[i % tenants])).ToArray();
-        var siteRows = Enumerable.Range(0, sites).Select(i => (Id: NewId(rng), Supplier: suppliers[i % supplierCount])).ToArray();
+        var siteRows = Enumerable.Range(0, sites).Select(i => (Id: NewId(rng), Supplier: suppliers[i % supplierCount], Tier: DrawTier(rng))).ToArray();
         var agencyRows = tenantIds.SelectMany(t => Enumerable.Range(0, 40).Select(i => (Id: NewId(rng), Tenant: t, Index: i))).ToArray();
         var agenciesByTenant = agencyRows.GroupBy(a => a.Tenant).ToDictionary(g => g.Key, g => g.Select(a => a.Id).ToArray());
 
@@ -117,21 +145,36 @@ public static class DatasetGenerator
         for (var i = 0; i < workers; i++)
         {
             var site = siteRows[i % sites];
-            var agency = rng.NextDouble() < 0.6 ? agenciesByTenant[site.Supplier.Tenant][rng.Next(40)] : (Guid?)null;
-            var paidFee = rng.NextDouble() < 0.30;
+            var tier = site.Tier;
+
+            // Clean and moderate sites recruit only through licensed agencies that are not blacklisted.
+            var agencyIndex = rng.Next(40);
+            if (tier < 2 && (agencyIndex % 10 == 9 || agencyIndex % 20 == 7))
+            {
+                agencyIndex = (agencyIndex + 1) % 40; // 7, 9, 19, 27, 29, 39 are followed by good ones
+            }
+
+            var agency = rng.NextDouble() < 0.6 ? agenciesByTenant[site.Supplier.Tenant][agencyIndex] : (Guid?)null;
+            var paidFee = rng.NextDouble() < FeeOdds[tier];
+            var passport = rng.NextDouble();
             workerRows[i] = new WorkerRow(
                 NewId(rng), site.Supplier.Tenant, site.Supplier.Id, site.Id, agency,
-                BirthYear: today.Year - 19 - rng.Next(30) - (rng.NextDouble() < 0.002 ? -3 : 0),
+                // Adults at hire (hired at most ~4.2 years ago, so at least 23 now); a few children only in the critical tier.
+                BirthYear: tier == 3 && rng.NextDouble() < 0.02 ? today.Year - 16 : today.Year - 23 - rng.Next(26),
                 HiredOn: today.AddDays(-30 - rng.Next(1500)),
                 Active: rng.NextDouble() < 0.92,
                 PaidFee: paidFee,
-                Loan: paidFee && rng.NextDouble() < 0.33,
+                Loan: tier == 3 && paidFee && rng.NextDouble() < 0.33,
                 Reimbursed: paidFee && rng.NextDouble() < 0.33,
-                Declared: rng.NextDouble() < 0.5,
-                Holder: rng.NextDouble() switch { < 0.05 => "employer-safekeeping", < 0.08 => "agency", < 0.085 => "unknown", _ => "worker" },
+                // Below the critical tier a worker who paid a fee did not sign a zero-fee declaration.
+                Declared: (tier == 3 || !paidFee) && rng.NextDouble() < 0.5,
+                Holder: passport < PassportOdds[tier] ? (passport < PassportOdds[tier] * 0.6 ? "employer-safekeeping" : "agency") : "worker",
                 AskedPassport: rng.NextDouble() < 0.05,
-                Substituted: rng.NextDouble() < 0.03,
-                Language: rng.NextDouble() < 0.1 ? "en" : "ne");
+                Substituted: rng.NextDouble() < SubstitutedOdds[tier],
+                Language: rng.NextDouble() < LanguageOdds[tier] ? "en" : "ne",
+                Tier: tier,
+                PermitExpired: rng.NextDouble() < PermitOdds[tier],
+                SubAgent: tier > 0 && rng.NextDouble() < 0.04);
         }
 
         rows["workers"] = await CopyAsync(conn, "workers (id, tenant_id, supplier_id, site_id, employee_ref, nationality, gender, birth_year, preferred_language, channel, agency_id, sub_agent_used, recruited_in_country, hired_on, arrived_on, work_permit_expires_on, status, created_at, updated_at)", workerRows, (w, r, i) =>
@@ -144,11 +187,12 @@ public static class DatasetGenerator
             w.Write("ne");
             w.Write(r.Agency is null ? "direct" : "agency");
             WriteNullable(w, r.Agency, NpgsqlDbType.Uuid);
-            w.Write(r.Agency is not null && i % 25 == 0);
+            w.Write(r.Agency is not null && r.SubAgent);
             w.Write(Origins[i % Origins.Length]);
             w.Write(r.HiredOn, NpgsqlDbType.Date);
             w.Write(r.HiredOn.AddDays(14), NpgsqlDbType.Date);
-            w.Write(r.HiredOn.AddYears(i % 40 == 0 ? 0 : 3), NpgsqlDbType.Date);
+            // Permits are renewed: valid for up to two more years, except where the tier lets them lapse.
+            w.Write(r.PermitExpired ? today.AddDays(-30 - (i % 60)) : today.AddDays(30 + (i % 700)), NpgsqlDbType.Date);
             w.Write(r.Active ? "active" : "left");
             WriteTimes(w, now, 2);
         }, ct);
@@ -166,7 +210,7 @@ public static class DatasetGenerator
             w.Write(800m + (i % 1200), NpgsqlDbType.Numeric);
             w.Write("USD");
             w.Write("worker");
-            w.Write(i % 10 == 0 ? "sub-agent" : "agency");
+            w.Write(r.SubAgent ? "sub-agent" : "agency");
             w.Write(r.HiredOn.AddDays(-60), NpgsqlDbType.Date);
             w.Write("NP");
             w.Write(r.Loan);
@@ -246,18 +290,37 @@ public static class DatasetGenerator
             WriteOwner(w, NewId(rng), r);
             var requested = now.UtcDateTime.AddDays(-1 - (i % 60));
             w.Write(requested, NpgsqlDbType.TimestampTz);
-            WriteNullable(w, i % 5 < 3 ? requested.AddHours(i % 2 == 0 ? 4 : 50) : (DateTime?)null, NpgsqlDbType.TimestampTz);
-            WriteNullable(w, i % 5 == 3 ? requested.AddHours(2) : (DateTime?)null, NpgsqlDbType.TimestampTz);
-            WriteNullable(w, i % 5 == 3 ? "refused" : null, NpgsqlDbType.Text);
+            // Below the critical tier every request is honoured within hours; there, some late, some refused.
+            var pattern = r.Tier == 3 ? i % 5 : 0;
+            WriteNullable(w, pattern < 3 ? requested.AddHours(pattern == 1 ? 50 : 4) : (DateTime?)null, NpgsqlDbType.TimestampTz);
+            WriteNullable(w, pattern == 3 ? requested.AddHours(2) : (DateTime?)null, NpgsqlDbType.TimestampTz);
+            WriteNullable(w, pattern == 3 ? "refused" : null, NpgsqlDbType.Text);
             w.Write(now.UtcDateTime, NpgsqlDbType.TimestampTz);
         }, ct);
 
         var grievanceCount = workers / 10;
+
+        // Grievances cluster where things are wrong: each site attracts them by its tier's weight; none at clean sites.
+        var weights = siteRows.Select(s => GrievanceWeight[s.Tier]).ToArray();
+        var cumulative = new long[sites];
+        for (var k = 0; k < sites; k++)
+        {
+            cumulative[k] = (k == 0 ? 0 : cumulative[k - 1]) + weights[k];
+        }
+
+        var totalWeight = cumulative[^1];
+        if (totalWeight == 0)
+        {
+            grievanceCount = 0;
+        }
+
         rows["grievances"] = await CopyAsync(conn, "grievances (id, tenant_id, site_id, supplier_id, case_reference, receipt_hash, language, categories, indicators, severity, critical, status, received_at, acknowledge_by, acknowledged_at, feedback_by, feedback_at, closed_at, acknowledge_overdue, feedback_overdue, consent_ngo, consent_labour_authority, consent_anti_trafficking_council, consent_police, consent_child_protection, consent_buyer, wrapped_key, narrative_ciphertext, review_note_ciphertext, testimony_deleted_at)", Enumerable.Range(0, grievanceCount).ToArray(), (w, i, _) =>
         {
-            // Skewed towards a fifth of the sites, as grievances cluster in real supply chains.
-            var site = siteRows[rng.NextDouble() < 0.7 ? rng.Next(Math.Max(1, sites / 5)) : rng.Next(sites)];
-            var kind = GrievanceKinds[rng.NextDouble() < 0.9 ? rng.Next(7) : 7 + rng.Next(3)];
+            var pick = (long)(rng.NextDouble() * totalWeight);
+            var site = siteRows[Array.FindIndex(cumulative, c => pick < c)];
+
+            // Critical categories (hard triggers from a worker) only at sites of the critical tier.
+            var kind = GrievanceKinds[site.Tier == 3 && rng.NextDouble() >= 0.9 ? 7 + rng.Next(3) : rng.Next(7)];
             var received = now.UtcDateTime.AddHours(-rng.Next(24 * 200));
             var acknowledged = rng.NextDouble() < 0.8 ? received.AddHours(rng.Next(1, 96)) : (DateTime?)null;
             var closed = acknowledged is not null && rng.NextDouble() < 0.5 ? received.AddDays(20) : (DateTime?)null;
@@ -308,7 +371,13 @@ public static class DatasetGenerator
             w.Write(now.UtcDateTime, NpgsqlDbType.TimestampTz);
         }, ct);
 
-        var findingRows = auditRows.SelectMany((a, i) => Enumerable.Range(0, i % 4).Select(k => (Id: NewId(rng), Audit: a, Indicator: Indicators[(i + (3 * k)) % 11], Severity: k == 2 ? "high" : k == 1 ? "medium" : "low"))).ToArray();
+        // Findings by tier: the critical tier as before (any indicator, up to high severity); the high tier one high
+        // finding at most; the medium tier minor ones; clean sites' findings are all verified closed (see below).
+        var findingRows = auditRows.SelectMany((a, i) => Enumerable.Range(0, i % 4).Select(k => (
+            Id: NewId(rng),
+            Audit: a,
+            Indicator: a.Site.Tier == 3 ? Indicators[(i + (3 * k)) % 11] : NonTriggerFindingIndicators[(i + (3 * k)) % NonTriggerFindingIndicators.Length],
+            Severity: a.Site.Tier switch { 3 => k == 2 ? "high" : k == 1 ? "medium" : "low", 2 => k == 1 ? "high" : "low", _ => "low" }))).ToArray();
         rows["audit_findings"] = await CopyAsync(conn, "audit_findings (id, tenant_id, audit_id, site_id, supplier_id, indicator, severity, description, created_at)", findingRows, (w, f, _) =>
         {
             w.Write(f.Id, NpgsqlDbType.Uuid);
@@ -324,7 +393,7 @@ public static class DatasetGenerator
 
         rows["corrective_actions"] = await CopyAsync(conn, "corrective_actions (id, tenant_id, finding_id, site_id, supplier_id, description, due_on, status, closed_on, verification_note, created_at, updated_at)", findingRows, (w, f, i) =>
         {
-            var status = (i % 3) switch { 0 => "open", 1 => "done", _ => "verified" };
+            var status = f.Audit.Site.Tier == 0 ? "verified" : (i % 3) switch { 0 => "open", 1 => "done", _ => "verified" };
             w.Write(NewId(rng), NpgsqlDbType.Uuid);
             w.Write(f.Audit.Site.Supplier.Tenant, NpgsqlDbType.Uuid);
             w.Write(f.Id, NpgsqlDbType.Uuid);
@@ -372,7 +441,7 @@ public static class DatasetGenerator
 
     private sealed record WorkerRow(
         Guid Id, Guid Tenant, Guid Supplier, Guid Site, Guid? Agency, int BirthYear, DateOnly HiredOn, bool Active, bool PaidFee, bool Loan,
-        bool Reimbursed, bool Declared, string Holder, bool AskedPassport, bool Substituted, string Language);
+        bool Reimbursed, bool Declared, string Holder, bool AskedPassport, bool Substituted, string Language, int Tier, bool PermitExpired, bool SubAgent);
 
     private static void WriteOwner(NpgsqlBinaryImporter w, Guid id, WorkerRow r)
     {
@@ -452,6 +521,20 @@ public sealed class GenerateBenchmark : IBenchmark
         {
             var counts = await DatasetGenerator.GenerateAsync(connection, sites, workers, tenants);
             Print(counts);
+
+            // The level distribution is the model's, not the generator's guess: the real job scores the throwaway
+            // database (a database given by --connection is left unscored; `rescore` prints it too).
+            if (db is not null)
+            {
+                await using var app = db.App().WithWebHostBuilder(b => b.UseContentRoot(AppContext.BaseDirectory));
+                foreach (var tenantId in counts.TenantIds)
+                {
+                    await using var scope = app.Services.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<RiskAssessmentJob>().RunAsync(tenantId, CancellationToken.None);
+                }
+
+                await PrintLevelsAsync(connection);
+            }
         }
         finally
         {
@@ -460,6 +543,28 @@ public sealed class GenerateBenchmark : IBenchmark
                 await db.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Sites per level in the first assessment run, as the model assigned them.</summary>
+    public static async Task PrintLevelsAsync(string ownerConnectionString)
+    {
+        await using var conn = new NpgsqlConnection(ownerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            """
+            select level, count(*) from risk_assessments where assessed_at = (select min(assessed_at) from risk_assessments)
+            group by level order by array_position(array['low', 'medium', 'high', 'critical'], level)
+            """,
+            conn);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var levels = new List<(string Level, long Sites)>();
+        while (await reader.ReadAsync())
+        {
+            levels.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        var total = Math.Max(1, levels.Sum(l => l.Sites));
+        Console.WriteLine($"levels   : {string.Join(", ", levels.Select(l => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{l.Level} {l.Sites:N0} ({100.0 * l.Sites / total:F0}%)")))}");
     }
 
     public static void Print(DatasetCounts counts)

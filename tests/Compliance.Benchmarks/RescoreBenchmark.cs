@@ -99,19 +99,7 @@ public sealed class RescoreBenchmark : IBenchmark
             timeline?.Print(started, options.Number("statement-chars", 90));
         }
 
-        await using (var conn = new NpgsqlConnection(db.Owner))
-        {
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("select level, count(*) from risk_assessments where assessed_at = (select min(assessed_at) from risk_assessments) group by level order by level", conn);
-            await using var reader = await cmd.ExecuteReaderAsync();
-            var levels = new List<string>();
-            while (await reader.ReadAsync())
-            {
-                levels.Add($"{reader.GetString(0)} {reader.GetInt64(1):N0}");
-            }
-
-            Console.WriteLine($"levels   : {string.Join(", ", levels)}");
-        }
+        await GenerateBenchmark.PrintLevelsAsync(db.Owner);
 
         await WriteCostAsync(db, counts.TenantIds[0], options.Number("write-samples", 500));
 

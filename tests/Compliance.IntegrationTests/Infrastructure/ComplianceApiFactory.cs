@@ -18,7 +18,7 @@ public class ComplianceApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
 {
     private int _tenantCounter;
 
-    public string OwnerConnectionString { get; private set; } = string.Empty;
+    public string OwnerConnectionString { get; protected set; } = string.Empty;
 
     public string RuntimeConnectionString => TestDatabase.RuntimeConnectionString(OwnerConnectionString);
 

@@ -1,12 +1,8 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Compliance.Api.Features.Foundation;
+using Compliance.IntegrationTests.Billing;
 using Compliance.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Compliance.IntegrationTests.Recruitment;
 
@@ -102,26 +98,11 @@ public class ImportTests(ComplianceApiFactory factory) : IClassFixture<Complianc
     }
 }
 
-/// <summary>A tenant whose plan allows no more active workers.</summary>
-public sealed class FullPlanFactory : ComplianceApiFactory
+/// <summary>Real billing whose standard plan allows one active worker.</summary>
+public sealed class FullPlanFactory : BillingApiFactory
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services =>
-        {
-            services.RemoveAll<IPlanLimits>();
-            services.AddScoped<IPlanLimits, FullPlan>();
-        });
-    }
-
-    private sealed class FullPlan : IPlanLimits
-    {
-        public Task<LimitDecision> CheckAsync(PlanResource resource, int adding, CancellationToken ct) =>
-            Task.FromResult(resource == PlanResource.ActiveWorkers ? new LimitDecision(false, resource, 10, 10, "starter") : LimitDecision.Allow(resource));
-
-        public Task<Microsoft.AspNetCore.Http.IResult?> CheckWritableAsync(CancellationToken ct) => Task.FromResult<Microsoft.AspNetCore.Http.IResult?>(null);
-    }
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        [.. base.Settings(), new("Billing:Plans:standard:MaxActiveWorkers", "1")];
 }
 
 public class PlanLimitTests(FullPlanFactory factory) : IClassFixture<FullPlanFactory>
@@ -129,12 +110,19 @@ public class PlanLimitTests(FullPlanFactory factory) : IClassFixture<FullPlanFac
     [Fact]
     public async Task OverThePlan_WorkerCreationAndWholeImport_Are402_AndWriteNothing()
     {
+        // A real tenant on a real plan: subscribed to standard through the Stripe webhook, its one worker recorded.
         var tenant = await factory.CreateTenantAsync();
         var site = await tenant.CreateSiteAsync();
+        await factory.SubscribeAsync(tenant, "active");
+        await Http.EnsureStatusAsync(await tenant.Owner.PostAsync("/api/v1/workers", RecruitmentData.Json(RecruitmentData.WorkerBody(site.Id))), 201);
+        var before = await factory.AllRowCountsAsync();
+
         await Http.AssertProblemAsync(await tenant.Owner.PostAsync("/api/v1/workers", RecruitmentData.Json(RecruitmentData.WorkerBody(site.Id))), 402);
         var response = await tenant.Owner.PostAsync("/api/v1/imports/workers", new StringContent(ImportTests.Header + "\n" + ImportTests.Row(site.Id, "P-1"), Encoding.UTF8, "text/csv"));
-        await Http.AssertProblemAsync(response, 402);
-        Assert.Equal(0L, await factory.CountRowsAsync("workers"));
-        Assert.Equal(0L, await factory.CountRowsAsync("fees"));
+        var problem = await Http.JsonAsync(response, 402);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("standard", problem.GetProperty("plan").GetString());
+        Assert.Equal("active workers", problem.GetProperty("resource").GetString());
+        Assert.Equal(before, await factory.AllRowCountsAsync());
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Compliance.Domain.Reference;
 using Compliance.IntegrationTests.Infrastructure;
 
 namespace Compliance.IntegrationTests.Reporting;
@@ -12,17 +13,7 @@ public class GrievanceStatisticsFeedTests(ComplianceApiFactory factory) : IClass
         var seeded = await (await factory.CreateTenantAsync()).SeedReportingAsync();
         var tenant = seeded.Tenant;
         var (smallSite, _, smallSupplier) = await tenant.CreateSiteAsync(seeded.FirstSupplier);
-        await factory.ScalarAsync<long>(
-            """
-            with g as (
-              insert into grievances (id, tenant_id, site_id, supplier_id, case_reference, receipt_hash, language, categories, indicators, critical, status,
-                                      received_at, acknowledge_by, feedback_by)
-              select gen_random_uuid(), @t, @site, @s, 'SMALL-' || i, decode(md5('small' || @site::text || i), 'hex'), 'en', '{wages}', '{FL05}', false,
-                     'received', '2026-10-03', '2026-10-10', '2026-11-30'
-              from generate_series(1, 4) i returning 1)
-            select count(*) from g
-            """,
-            ("t", tenant.TenantId), ("site", smallSite), ("s", smallSupplier));
+        Assert.Equal(4, await tenant.GrievancesAsync(smallSite, smallSupplier, 4, "SMALL", new DateTimeOffset(2026, 10, 3, 0, 0, 0, TimeSpan.Zero), [GrievanceCategories.HurtOrThreatened]));
         var auditor = await tenant.ClientAsync("auditor");
 
         var feed = await auditor.GetAllAsync("/odata/GrievanceStatistics?$count=true");

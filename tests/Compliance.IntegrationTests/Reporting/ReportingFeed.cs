@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Compliance.Api.Features.Reporting;
+using Compliance.Domain.Reference;
 using Compliance.IntegrationTests.Infrastructure;
 using Compliance.IntegrationTests.Recruitment;
 using Compliance.IntegrationTests.Risk;
@@ -124,33 +125,20 @@ public static class ReportingFeed
         var auditId = await tenant.RecordAuditAsync(siteId);
         var findingId = await tenant.RecordFindingAsync(auditId, "FL05", "high");
         await Http.IdAsync(await tenant.Owner.PostAsJsonAsync($"/api/v1/findings/{findingId}/corrective-actions", new { description = "Repay the fees", dueOn = "2026-10-15" }));
+        var october = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        await tenant.AssessmentWithEscalationAsync(siteId, supplierId, score: 70, assessedAt: october.AddDays(30));
+
+        // Categories the intake page offers: FL05 (and FL06) by the Domain's own mapping, critical as intake marks it.
+        await tenant.GrievancesAsync(siteId, supplierId, 5, "SEED", october, [GrievanceCategories.HurtOrThreatened], acknowledgedAt: october.AddDays(1));
         await tenant.Factory.ScalarAsync<int>(
             """
-            with a as (
-              insert into risk_assessments (id, tenant_id, site_id, supplier_id, period, score, level, model_version, points_total, floor, evidence, discrepancies, sources, assessed_at)
-              values (gen_random_uuid(), @t, @site, @s, '2026-10', 70, 'high', 'seed', 70, 'none', '[]', '[]', '[]', '2026-10-31')
-              returning id),
-            d as (
-              insert into escalation_destinations (id, tenant_id, name, kind, jurisdiction, url, signing_secret, minimum_level, active, created_at, updated_at)
-              values (gen_random_uuid(), @t, 'NGO ' || @site, 'ngo', 'MY', 'https://ngo.example/hook', 'secret-not-in-feed', 'high', true, '2026-10-01', '2026-10-01')
-              returning id),
-            e as (
-              insert into escalations (id, tenant_id, subject_kind, site_id, supplier_id, destination_id, assessment_id, period, level, model_version, body, status, created_at)
-              select gen_random_uuid(), @t, 'site', @site, @s, d.id, a.id, '2026-10', 'high', 'seed', '{}', 'pending', '2026-10-31' from a, d
-              returning id),
-            g as (
-              insert into grievances (id, tenant_id, site_id, supplier_id, case_reference, receipt_hash, language, categories, indicators, critical, status,
-                                      received_at, acknowledge_by, acknowledged_at, feedback_by)
-              select gen_random_uuid(), @t, @site, @s, 'SEED-' || @site || '-' || i, decode(md5(@site::text || i), 'hex'), 'en', '{wages}', '{FL05}', false,
-                     'acknowledged', '2026-10-01', '2026-10-08', '2026-10-02', '2026-10-31'
-              from generate_series(1, 5) i
-              returning id),
-            n as (
-              insert into narrative_access_log (id, tenant_id, grievance_id, api_key_id, read_at) select gen_random_uuid(), @t, g.id, null, '2026-10-02' from g limit 1
+            with n as (
+              insert into narrative_access_log (id, tenant_id, grievance_id, api_key_id, read_at)
+              select gen_random_uuid(), @t, g.id, null, '2026-10-02' from grievances g where g.tenant_id = @t and g.site_id = @site limit 1
               returning id)
-            select (select count(*) from e)::int + (select count(*) from n)::int
+            select count(*)::int from n
             """,
-            ("t", tenant.TenantId), ("site", siteId), ("s", supplierId));
+            ("t", tenant.TenantId), ("site", siteId));
     }
 }
 

@@ -15,6 +15,9 @@ public sealed class JobsOptions
     public bool RunServer { get; set; } = true;
 
     public int WorkerCount { get; set; } = 2;
+
+    /// <summary>How often the server moves due scheduled jobs (retries among them) to the queue; Hangfire's default.</summary>
+    public int SchedulePollingIntervalSeconds { get; set; } = 15;
 }
 
 /// <summary>
@@ -40,7 +43,16 @@ public static class JobsSetup
                 new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(2) }));
         if (options.RunServer)
         {
-            services.AddHangfireServer(o => o.WorkerCount = options.WorkerCount);
+            services.AddHangfireServer((sp, o) =>
+            {
+                o.WorkerCount = options.WorkerCount;
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(options.SchedulePollingIntervalSeconds);
+
+                // This host's own activator and filters, not Hangfire's process-wide statics (which the last host
+                // to configure Hangfire would own): retry policies come from each feature's options.
+                o.Activator = new ScopedJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
+                o.FilterProvider = RetryPolicyFilterProvider.With(sp.GetServices<JobRetryPolicy>());
+            });
         }
 
         return services;

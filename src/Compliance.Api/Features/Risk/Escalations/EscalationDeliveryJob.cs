@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Compliance.Api.Infrastructure.Database;
-using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -30,10 +29,8 @@ public sealed class EscalationDeliveryJob(
 {
     public const string HttpClientName = "escalation";
 
-    [AutomaticRetry(
-        Attempts = EscalationOptions.HangfireRetryBudget,
-        DelaysInSeconds = new[] { 30, 60, 120, 300, 600, 1200, 1800, 3600, 3600, 3600 },
-        OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    // Retried by Hangfire under the JobRetryPolicy RiskModule registers: the retry budget, the backoff from
+    // Escalation:RetryDelaysSeconds (30 s … 1 h by default), then Failed. No [AutomaticRetry] here: it would run twice.
     public async Task DeliverAsync(Guid tenantId, Guid escalationId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

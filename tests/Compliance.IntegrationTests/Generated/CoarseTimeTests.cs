@@ -43,8 +43,13 @@ public partial class CoarseTimeTests(EscalationApiFactory factory, ITestOutputHe
         factory.Destination.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
         var destination = await Http.IdAsync(await tenant.Owner.PostAsJsonAsync("/api/v1/escalation-destinations", new
         {
-            name = "NGO MY", kind = "ngo", jurisdiction = "MY", url = factory.Destination.Url + path,
-            signingSecret = "test-signing-secret-0123456789-abcdefghij", minimumLevel = "high", active = true,
+            name = "NGO MY",
+            kind = "ngo",
+            jurisdiction = "MY",
+            url = factory.Destination.Url + path,
+            signingSecret = "test-signing-secret-0123456789-abcdefghij",
+            minimumLevel = "high",
+            active = true,
         }));
         var clients = new Dictionary<string, HttpClient>(StringComparer.Ordinal);
         foreach (var role in Roles.All)
@@ -94,7 +99,10 @@ public partial class CoarseTimeTests(EscalationApiFactory factory, ITestOutputHe
 
         var ids2 = new Dictionary<string, Guid>(StringComparer.Ordinal)
         {
-            ["sites"] = siteId, ["suppliers"] = supplierId, ["workers"] = workerId, ["escalation-destinations"] = destination,
+            ["sites"] = siteId,
+            ["suppliers"] = supplierId,
+            ["workers"] = workerId,
+            ["escalation-destinations"] = destination,
             ["escalations"] = (await Http.JsonAsync(await tenant.Owner.GetAsync("/api/v1/escalations"))).GetProperty("items")[0].GetProperty("id").GetGuid(),
         };
         var urls = new List<(string Role, string Url)>();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Compliance.Api;
 using Compliance.Api.Features.Risk.Assessment;

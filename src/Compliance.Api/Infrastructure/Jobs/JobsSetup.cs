@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Compliance.Api.Infrastructure.Database;
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Infrastructure.Jobs;
@@ -32,15 +33,18 @@ public static class JobsSetup
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration, DatabaseConnections connections)
     {
         var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        // This host's storage, registered before AddHangfire so Hangfire's own registration (which reads the process-wide
+        // JobStorage.Current right after configuring it) never applies: two hosts in one process (tests, a restart in
+        // place) configuring at the same moment could otherwise each be handed the other's database.
+        var storageOptions = new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(2) };
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connections.Owner, storageOptions), storageOptions));
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseActivator(new ScopedJobActivator(sp.GetRequiredService<IServiceScopeFactory>()))
             .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
-            .UsePostgreSqlStorage(
-                o => o.UseNpgsqlConnection(connections.Owner),
-                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(2) }));
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
         if (options.RunServer)
         {
             services.AddHangfireServer((sp, o) =>

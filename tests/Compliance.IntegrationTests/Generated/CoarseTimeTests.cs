@@ -7,10 +7,6 @@ using Compliance.IntegrationTests.Infrastructure;
 using Compliance.IntegrationTests.Recruitment;
 using Compliance.IntegrationTests.Risk;
 using Compliance.IntegrationTests.WorkerVoice;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Infrastructure;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -106,15 +102,15 @@ public partial class CoarseTimeTests(EscalationApiFactory factory, ITestOutputHe
             ["escalations"] = (await Http.JsonAsync(await tenant.Owner.GetAsync("/api/v1/escalations"))).GetProperty("items")[0].GetProperty("id").GetGuid(),
         };
         var urls = new List<(string Role, string Url)>();
-        foreach (var (method, pattern, allowed) in await GetEndpointsAsync())
+        foreach (var endpoint in (await Endpoints.ListAsync(factory.Services)).Where(e => e.Method == "GET" && !e.Anonymous && e.Pattern.StartsWith("/api/v1/", StringComparison.Ordinal)))
         {
-            var url = Parameter().Replace(pattern, m => ids2.TryGetValue(m.Groups["segment"].Value, out var id) ? $"/{m.Groups["segment"].Value}/{id}" : m.Value);
+            var url = Parameter().Replace(endpoint.Pattern, m => ids2.TryGetValue(m.Groups["segment"].Value, out var id) ? $"/{m.Groups["segment"].Value}/{id}" : m.Value);
             if (url.Contains('{', StringComparison.Ordinal))
             {
                 continue; // ids of records that carry no grievance data (audits, fees, declarations…)
             }
 
-            urls.AddRange(EmployerSide.Where(allowed.Contains).Select(role => (role, url)));
+            urls.AddRange(EmployerSide.Where(endpoint.Allowed!.Contains).Select(role => (role, url)));
         }
 
         foreach (var set in Compliance.Api.Features.Reporting.ReportingSets.Build().Sets)
@@ -166,35 +162,6 @@ public partial class CoarseTimeTests(EscalationApiFactory factory, ITestOutputHe
     {
         var hex = guid.Replace("-", string.Empty, StringComparison.Ordinal);
         return hex[12] == '7' ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(hex[..12], NumberStyles.HexNumber, CultureInfo.InvariantCulture)) : null;
-    }
-
-    private async Task<List<(string Method, string Pattern, IReadOnlySet<string> Allowed)>> GetEndpointsAsync()
-    {
-        var policies = factory.Services.GetRequiredService<IAuthorizationPolicyProvider>();
-        var list = new List<(string, string, IReadOnlySet<string>)>();
-        foreach (var endpoint in factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
-        {
-            var pattern = "/" + (endpoint.RoutePattern.RawText ?? string.Empty).TrimStart('/');
-            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
-            if (!pattern.StartsWith("/api/v1/", StringComparison.Ordinal) || !methods.Contains("GET") || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
-            {
-                continue;
-            }
-
-            var allowed = new HashSet<string>(Roles.All, StringComparer.Ordinal);
-            foreach (var data in endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>())
-            {
-                var policy = data.Policy is { } name ? await policies.GetPolicyAsync(name) : await policies.GetDefaultPolicyAsync();
-                foreach (var requirement in policy!.Requirements.OfType<RolesAuthorizationRequirement>())
-                {
-                    allowed.IntersectWith(requirement.AllowedRoles);
-                }
-            }
-
-            list.Add(("GET", pattern, allowed));
-        }
-
-        return list;
     }
 
     [GeneratedRegex(@"/(?<segment>[a-z-]+)/\{[^}]+\}")]

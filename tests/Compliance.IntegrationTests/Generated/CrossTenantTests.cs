@@ -8,10 +8,6 @@ using Compliance.Api.Infrastructure.Auth;
 using Compliance.IntegrationTests.Infrastructure;
 using Compliance.IntegrationTests.Recruitment;
 using Compliance.IntegrationTests.Risk;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Infrastructure;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -39,7 +35,7 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
     {
         var a = await BuildAsync();
         var b = await BuildAsync();
-        var endpoints = await EndpointsAsync();
+        var endpoints = (await Endpoints.ListAsync(factory.Services)).Where(e => e.Pattern.StartsWith("/api/v1/", StringComparison.Ordinal) && !e.Anonymous).ToList();
         var witnesses = endpoints.Where(e => e.Method == "GET" && !e.Pattern.Contains("narrative-access-log", StringComparison.Ordinal)).ToList();
 
         var before = await ReadAllAsync(a, witnesses);
@@ -47,7 +43,7 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
         var attacks = 0;
         foreach (var endpoint in endpoints.Where(e => e.Parameters.Count > 0))
         {
-            var role = Roles.All.FirstOrDefault(endpoint.Allowed.Contains);
+            var role = endpoint.AnyAllowedRole;
             if (role is null)
             {
                 failures.Add($"{endpoint.Method} {endpoint.Pattern}: no role may call it");
@@ -93,42 +89,8 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    private sealed record Endpoint(string Method, string Pattern, IReadOnlyList<string> Parameters, IReadOnlySet<string> Allowed);
-
-    private async Task<List<Endpoint>> EndpointsAsync()
-    {
-        var policies = factory.Services.GetRequiredService<IAuthorizationPolicyProvider>();
-        var endpoints = new List<Endpoint>();
-        foreach (var endpoint in factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
-        {
-            var pattern = "/" + (endpoint.RoutePattern.RawText ?? string.Empty).TrimStart('/');
-            if (!pattern.StartsWith("/api/v1/", StringComparison.Ordinal) || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
-            {
-                continue;
-            }
-
-            var allowed = new HashSet<string>(Roles.All, StringComparer.Ordinal);
-            foreach (var data in endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>())
-            {
-                var policy = data.Policy is { } name ? await policies.GetPolicyAsync(name) : await policies.GetDefaultPolicyAsync();
-                foreach (var requirement in policy!.Requirements.OfType<RolesAuthorizationRequirement>())
-                {
-                    allowed.IntersectWith(requirement.AllowedRoles);
-                }
-            }
-
-            var parameters = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToList();
-            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-            {
-                endpoints.Add(new Endpoint(method, pattern, parameters, allowed));
-            }
-        }
-
-        return endpoints;
-    }
-
     /// <summary>The URL with each route parameter replaced by the id of the resource its preceding segment names.</summary>
-    private static bool TryUrl(Endpoint endpoint, Dictionary<string, Guid> ids, out string url, out string missing)
+    private static bool TryUrl(EndpointInfo endpoint, Dictionary<string, Guid> ids, out string url, out string missing)
     {
         string? gap = null;
         url = Parameter().Replace(endpoint.Pattern, m =>
@@ -173,12 +135,12 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
     };
 
     /// <summary>Everything tenant A can read with ids of its own, each by a role that may read it.</summary>
-    private static async Task<Dictionary<string, string>> ReadAllAsync(World a, List<Endpoint> gets)
+    private static async Task<Dictionary<string, string>> ReadAllAsync(World a, List<EndpointInfo> gets)
     {
         var bodies = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var endpoint in gets)
         {
-            if (Roles.All.FirstOrDefault(endpoint.Allowed.Contains) is not { } role || !TryUrl(endpoint, a.Ids, out var url, out _))
+            if (endpoint.AnyAllowedRole is not { } role || !TryUrl(endpoint, a.Ids, out var url, out _))
             {
                 continue;
             }

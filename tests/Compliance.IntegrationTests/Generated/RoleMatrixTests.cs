@@ -5,9 +5,6 @@ using Compliance.Api.Infrastructure.Auth;
 using Compliance.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -27,24 +24,20 @@ namespace Compliance.IntegrationTests.Generated;
 /// </summary>
 public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHelper output) : IClassFixture<ComplianceApiFactory>
 {
-    /// <summary>One endpoint as the matrix probes it.</summary>
-    private sealed record Probe(string Method, string Pattern, IReadOnlySet<string>? AllowedRoles, bool Anonymous, string ContentType, IReadOnlyList<string> HiddenFrom)
+    private static string Url(EndpointInfo endpoint) => RouteParameter().Replace(endpoint.Pattern, m => m.Groups["name"].Value switch
     {
-        public string Url => RouteParameter().Replace("/" + Pattern.TrimStart('/'), m => m.Groups["name"].Value switch
-        {
-            "intakeCode" => "0000000000",
-            "template" => "acknowledged",
-            _ => Guid.NewGuid().ToString(),
-        });
-    }
+        "intakeCode" => "0000000000",
+        "template" => "acknowledged",
+        _ => Guid.NewGuid().ToString(),
+    });
 
     [Fact]
     public async Task EveryEndpoint_AnswersEachRoleAsItsDeclaredPolicySays()
     {
         using var warm = factory.Client();
-        var probes = await ProbesAsync();
+        var probes = await Endpoints.ListAsync(factory.Services);
         Assert.NotEmpty(probes);
-        var undeclared = probes.Where(p => p.AllowedRoles is null && !p.Anonymous).Select(p => $"{p.Method} {p.Pattern}").ToList();
+        var undeclared = probes.Where(p => p.Allowed is null && !p.Anonymous).Select(p => $"{p.Method} {p.Pattern}").ToList();
         Assert.True(undeclared.Count == 0, "Endpoints with no declared policy: " + string.Join(", ", undeclared));
 
         var tenant = await factory.CreateTenantAsync();
@@ -71,7 +64,7 @@ public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHe
             {
                 requests++;
                 var status = await SendAsync(clients[role], probe);
-                var allowed = probe.AllowedRoles!.Contains(role);
+                var allowed = probe.Allowed!.Contains(role);
                 if (allowed && status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
                 {
                     failures.Add($"{probe.Method} {probe.Pattern} as {role}: {(int)status}, but its policy allows {role}");
@@ -84,7 +77,7 @@ public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHe
         }
 
         output.WriteLine($"role matrix: {probes.Count} endpoints ({probes.Count(p => p.Anonymous)} anonymous, "
-            + $"{probes.Count(p => p.Pattern.StartsWith("odata", StringComparison.Ordinal))} OData), {Roles.All.Count} roles, {requests} requests");
+            + $"{probes.Count(p => p.Pattern.StartsWith("/odata", StringComparison.Ordinal))} OData), {Roles.All.Count} roles, {requests} requests");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
@@ -110,54 +103,9 @@ public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHe
         Assert.Equal(roles.Order(StringComparer.Ordinal), allowed.Order(StringComparer.Ordinal));
     }
 
-    /// <summary>Every endpoint under <c>api/v1</c> or <c>odata</c>, with the roles its policies allow (null when it declares none).</summary>
-    private async Task<List<Probe>> ProbesAsync()
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, EndpointInfo probe)
     {
-        var policies = factory.Services.GetRequiredService<IAuthorizationPolicyProvider>();
-        var probes = new List<Probe>();
-        foreach (var endpoint in factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
-        {
-            var pattern = endpoint.RoutePattern.RawText?.TrimStart('/') ?? string.Empty;
-            if (!pattern.StartsWith("api/v1/", StringComparison.Ordinal) && !pattern.StartsWith("odata", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
-            var declared = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
-            IReadOnlySet<string>? allowed = null;
-            if (declared.Count > 0)
-            {
-                // Every policy an endpoint carries must pass (they combine with AND): the allowed roles are the intersection.
-                var roles = new HashSet<string>(Roles.All, StringComparer.Ordinal);
-                foreach (var data in declared)
-                {
-                    var policy = data.Policy is { } name ? await policies.GetPolicyAsync(name) : await policies.GetDefaultPolicyAsync();
-                    Assert.NotNull(policy);
-                    foreach (var requirement in policy!.Requirements.OfType<RolesAuthorizationRequirement>())
-                    {
-                        roles.IntersectWith(requirement.AllowedRoles);
-                    }
-                }
-
-                allowed = roles;
-            }
-
-            // The body's media type is the one the endpoint accepts, so routing selects it (a CSV import answers 415 to JSON).
-            var accepts = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes;
-            var contentType = accepts is { Count: > 0 } ? accepts[0] : "application/json";
-            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-            {
-                probes.Add(new Probe(method, pattern, allowed, anonymous, contentType, endpoint.Metadata.GetMetadata<HiddenFromRoles>()?.Roles ?? []));
-            }
-        }
-
-        return probes;
-    }
-
-    private static async Task<HttpStatusCode> SendAsync(HttpClient client, Probe probe)
-    {
-        using var request = new HttpRequestMessage(new HttpMethod(probe.Method), probe.Url);
+        using var request = new HttpRequestMessage(new HttpMethod(probe.Method), Url(probe));
         if (probe.Method is "POST" or "PUT" or "PATCH")
         {
             request.Content = new StringContent(probe.ContentType == "application/json" ? "{}" : string.Empty, Encoding.UTF8, probe.ContentType);

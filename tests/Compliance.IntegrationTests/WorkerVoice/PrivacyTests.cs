@@ -92,21 +92,7 @@ public class PrivacyTests(ComplianceApiFactory factory) : IClassFixture<Complian
     {
         await using var connection = new NpgsqlConnection(factory.OwnerConnectionString);
         await connection.OpenAsync();
-        var columns = new List<(string Schema, string Table, string Column)>();
-        await using (var cmd = new NpgsqlCommand(
-            """
-            select c.table_schema, c.table_name, c.column_name from information_schema.columns c
-            join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-            where c.table_schema not in ('pg_catalog', 'information_schema') and c.data_type = 'bytea'
-            """, connection))
-        await using (var reader = await cmd.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            }
-        }
-
+        var columns = await ColumnsAsync(connection, bytea: true);
         Assert.Contains(columns, c => c is { Table: "grievances", Column: "narrative_ciphertext" });
         var found = new List<string>();
         foreach (var (schema, table, column) in columns)
@@ -159,21 +145,7 @@ public class PrivacyTests(ComplianceApiFactory factory) : IClassFixture<Complian
     {
         await using var connection = new NpgsqlConnection(factory.OwnerConnectionString);
         await connection.OpenAsync();
-        var columns = new List<(string Schema, string Table, string Column)>();
-        await using (var cmd = new NpgsqlCommand(
-            """
-            select c.table_schema, c.table_name, c.column_name from information_schema.columns c
-            join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-            where c.table_schema not in ('pg_catalog', 'information_schema') and c.data_type <> 'bytea'
-            """, connection))
-        await using (var reader = await cmd.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            }
-        }
-
+        var columns = await ColumnsAsync(connection, bytea: false);
         Assert.Contains(columns, c => c is { Table: "grievances", Column: "case_reference" });
         var found = new List<string>();
         foreach (var (schema, table, column) in columns)
@@ -187,5 +159,25 @@ public class PrivacyTests(ComplianceApiFactory factory) : IClassFixture<Complian
         }
 
         return found;
+    }
+
+    /// <summary>Every column of every base table outside the system schemas: the bytea ones, or all the others.</summary>
+    private static async Task<List<(string Schema, string Table, string Column)>> ColumnsAsync(NpgsqlConnection connection, bool bytea)
+    {
+        var columns = new List<(string Schema, string Table, string Column)>();
+        await using var cmd = new NpgsqlCommand(
+            """
+            select c.table_schema, c.table_name, c.column_name from information_schema.columns c
+            join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+            where c.table_schema not in ('pg_catalog', 'information_schema') and (c.data_type = 'bytea') = @bytea
+            """, connection);
+        cmd.Parameters.AddWithValue("bytea", bytea);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return columns;
     }
 }

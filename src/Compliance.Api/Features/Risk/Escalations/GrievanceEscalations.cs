@@ -53,8 +53,9 @@ public sealed class GrievanceEscalations(TemplateStore templates, TestimonyReade
 {
     public static readonly IReadOnlyList<string> DestinationKindsReferred = [DestinationKinds.ChildProtection, DestinationKinds.Ngo];
 
-    private static readonly Withheld WorkerIdentifiers = new("Worker identifiers (names, receipts, case references, network data, employee references)", "Never included: grievances are anonymous and the dossier identifies no worker (DNH-1, BRIEF §7).");
-    private static readonly Withheld ImmigrationStatus = new("Immigration or migration status", "Never included: status is not evidence against a worker and must not expose anyone to punishment (DNH-6).");
+    // What every grievance dossier holds back of what the case has. (The product holds no name, address or status of a
+    // worker at all, so the list does not claim to withhold them: it names only what this dossier left out.)
+    private static readonly Withheld CaseKeys = new("The case reference and the receipt", "Never included: either would let the receiver reach the worker's case or tie the dossier to it (DNH-1, DNH-9).");
     private static readonly Withheld Timestamps = new("Exact times", "Dates are given at day precision so the timing of a report cannot single out a worker.");
 
     private const string Select = """
@@ -220,8 +221,7 @@ public sealed class GrievanceEscalations(TemplateStore templates, TestimonyReade
                 RiskModel.Version,
                 [
                     new("Worker testimony (narrative and messages)", $"Shared only when the worker consents to {kind} destinations, checked at the moment of sending; without that consent the dossier carries indicator codes, counts and dates only (DNH-5)."),
-                    WorkerIdentifiers,
-                    ImmigrationStatus,
+                    CaseKeys,
                     Timestamps,
                 ],
                 null);

@@ -57,12 +57,13 @@ public static class DatasetGenerator
 
     // Per tier: worker paid a fee, contract not in the worker's language, passport held by others, permit left to
     // expire, contract substituted; grievance weight (share of grievances the site attracts).
-    private static readonly double[] FeeOdds = [0, 0.04, 0.15, 0.30];
-    private static readonly double[] LanguageOdds = [0, 0.03, 0.10, 0.10];
-    private static readonly double[] PassportOdds = [0, 0.01, 0.03, 0.085];
-    private static readonly double[] PermitOdds = [0, 0, 0.025, 0.025];
-    private static readonly double[] SubstitutedOdds = [0, 0, 0.01, 0.03];
-    private static readonly int[] GrievanceWeight = [0, 1, 3, 20];
+    // The high tier has one strong indicator (fees) and little else, so it scores high, not critical.
+    private static readonly double[] FeeOdds = [0, 0.02, 0.15, 0.30];
+    private static readonly double[] LanguageOdds = [0, 0.02, 0.02, 0.10];
+    private static readonly double[] PassportOdds = [0, 0.005, 0.01, 0.085];
+    private static readonly double[] PermitOdds = [0, 0, 0, 0.025];
+    private static readonly double[] SubstitutedOdds = [0, 0, 0, 0.03];
+    private static readonly int[] GrievanceWeight = [0, 1, 2, 250];
 
     // Audit findings outside the critical tier avoid the indicators whose open finding is a hard trigger alone.
     private static readonly string[] NonTriggerFindingIndicators = ["FL02", "FL04", "FL06", "FL08", "FL10", "FL11"];
@@ -149,7 +150,7 @@ public static class DatasetGenerator
 
             // Clean and moderate sites recruit only through licensed agencies that are not blacklisted.
             var agencyIndex = rng.Next(40);
-            if (tier < 2 && (agencyIndex % 10 == 9 || agencyIndex % 20 == 7))
+            if (tier < 3 && (agencyIndex % 10 == 9 || agencyIndex % 20 == 7))
             {
                 agencyIndex = (agencyIndex + 1) % 40; // 7, 9, 19, 27, 29, 39 are followed by good ones
             }
@@ -165,7 +166,8 @@ public static class DatasetGenerator
                 Active: rng.NextDouble() < 0.92,
                 PaidFee: paidFee,
                 Loan: tier == 3 && paidFee && rng.NextDouble() < 0.33,
-                Reimbursed: paidFee && rng.NextDouble() < 0.33,
+                // Outside the critical tier most fees were paid back, so little remediation stays outstanding.
+                Reimbursed: paidFee && rng.NextDouble() < (tier == 3 ? 0.33 : 0.85),
                 // Below the critical tier a worker who paid a fee did not sign a zero-fee declaration.
                 Declared: (tier == 3 || !paidFee) && rng.NextDouble() < 0.5,
                 Holder: passport < PassportOdds[tier] ? (passport < PassportOdds[tier] * 0.6 ? "employer-safekeeping" : "agency") : "worker",
@@ -174,7 +176,7 @@ public static class DatasetGenerator
                 Language: rng.NextDouble() < LanguageOdds[tier] ? "en" : "ne",
                 Tier: tier,
                 PermitExpired: rng.NextDouble() < PermitOdds[tier],
-                SubAgent: tier > 0 && rng.NextDouble() < 0.04);
+                SubAgent: rng.NextDouble() < (tier == 3 ? 0.04 : tier > 0 ? 0.01 : 0));
         }
 
         rows["workers"] = await CopyAsync(conn, "workers (id, tenant_id, supplier_id, site_id, employee_ref, nationality, gender, birth_year, preferred_language, channel, agency_id, sub_agent_used, recruited_in_country, hired_on, arrived_on, work_permit_expires_on, status, created_at, updated_at)", workerRows, (w, r, i) =>
@@ -371,13 +373,13 @@ public static class DatasetGenerator
             w.Write(now.UtcDateTime, NpgsqlDbType.TimestampTz);
         }, ct);
 
-        // Findings by tier: the critical tier as before (any indicator, up to high severity); the high tier one high
+        // Findings by tier: the critical tier as before (any indicator, up to high severity); the high tier one medium
         // finding at most; the medium tier minor ones; clean sites' findings are all verified closed (see below).
         var findingRows = auditRows.SelectMany((a, i) => Enumerable.Range(0, i % 4).Select(k => (
             Id: NewId(rng),
             Audit: a,
             Indicator: a.Site.Tier == 3 ? Indicators[(i + (3 * k)) % 11] : NonTriggerFindingIndicators[(i + (3 * k)) % NonTriggerFindingIndicators.Length],
-            Severity: a.Site.Tier switch { 3 => k == 2 ? "high" : k == 1 ? "medium" : "low", 2 => k == 1 ? "high" : "low", _ => "low" }))).ToArray();
+            Severity: a.Site.Tier switch { 3 => k == 2 ? "high" : k == 1 ? "medium" : "low", 2 => k == 1 ? "medium" : "low", _ => "low" }))).ToArray();
         rows["audit_findings"] = await CopyAsync(conn, "audit_findings (id, tenant_id, audit_id, site_id, supplier_id, indicator, severity, description, created_at)", findingRows, (w, f, _) =>
         {
             w.Write(f.Id, NpgsqlDbType.Uuid);

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Compliance.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -18,9 +19,10 @@ public static class FoundationModule
         // No limits until an implementation of the port is registered (Billing adds the plan-backed one).
         services.TryAddScoped<IPlanLimits, NoPlanLimits>();
 
-        // Signup is not on the worker path; its client address is held in memory only, for the window.
+        // Signup is not on the worker path; the client is keyed as every per-client limit keys it (IPv4 address or IPv6
+        // /64, behind configured proxies only), held in memory only, for the window.
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(TenantsApi.SignupRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            ClientAddresses.Key(http),
             _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = configuration.GetValue("RateLimits:SignupPerMinute", 10),

@@ -94,7 +94,8 @@ public class ImportTests(ComplianceApiFactory factory) : IClassFixture<Complianc
         await Http.AssertProblemAsync(await (await tenant.ClientAsync("case-handler")).PostAsync("/api/v1/imports/workers", Csv(Header)), 403);
         var otherSupplier = await tenant.ClientAsync("supplier", await tenant.CreateSupplierAsync());
         var response = await otherSupplier.PostAsync("/api/v1/imports/workers", Csv(Header + "\n" + Row(site.Id, "X-1")));
-        Assert.Contains("site_id", (await Http.JsonAsync(response, 400)).GetProperty("errors").ToString(), StringComparison.Ordinal);
+        var errors = (await Http.JsonAsync(response, 400)).GetProperty("errors").EnumerateArray().ToList();
+        Assert.Contains(errors, e => e.GetProperty("row").GetInt32() == 2 && e.GetProperty("column").GetString() == "site_id");
     }
 }
 

@@ -85,8 +85,8 @@ public class PrivacyTests(ComplianceApiFactory factory) : IClassFixture<Complian
     /// <summary>
     /// The bytea columns: raw, each searched for the needles' bytes; and the worker-voice ciphertexts opened with the
     /// installation's key (the test holds it), so a network identifier written into the sealed testimony itself would be
-    /// found too. Mutation that fails it: in <c>WorkerIntake.FileAsync</c>, seal the narrative with the request's
-    /// User-Agent appended. Returns where each needle was found.
+    /// found too. Mutation that fails it (tried): in <c>IntakeApi.FileAsync</c>, append the request's User-Agent to the
+    /// narrative before it is sealed. Returns where each needle was found.
     /// </summary>
     private async Task<List<string>> FindInSealedColumnsAsync(string[] needles)
     {

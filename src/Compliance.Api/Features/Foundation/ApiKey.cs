@@ -26,6 +26,9 @@ public sealed class ApiKey : ITenantOwned
     public DateTimeOffset? ExpiresAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Set for a case-handler key: the handling office that minted it for this tenant (migration 020).</summary>
+    public Guid? OfficeId { get; set; }
 }
 
 internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
@@ -36,7 +39,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 /// <summary>Creates keys; the plaintext leaves only in the return value.</summary>
 public sealed class ApiKeyIssuer(Infrastructure.Database.ComplianceDbContext db, TimeProvider clock)
 {
-    public async Task<(ApiKey Entity, string Key)> IssueAsync(string name, string role, Guid? supplierId, DateTimeOffset? expiresAt, CancellationToken ct, byte[]? secret = null)
+    public async Task<(ApiKey Entity, string Key)> IssueAsync(
+        string name, string role, Guid? supplierId, DateTimeOffset? expiresAt, CancellationToken ct, byte[]? secret = null, Guid? officeId = null)
     {
         var generated = secret is null ? Infrastructure.Auth.ApiKeySecrets.Generate() : Infrastructure.Auth.ApiKeySecrets.FromSecret(secret);
         var entity = new ApiKey
@@ -49,6 +53,7 @@ public sealed class ApiKeyIssuer(Infrastructure.Database.ComplianceDbContext db,
             KeyHash = generated.Hash,
             CreatedAt = clock.GetUtcNow(),
             ExpiresAt = expiresAt,
+            OfficeId = officeId,
         };
         db.Add(entity);
         await db.SaveChangesAsync(ct);

@@ -54,7 +54,7 @@ public sealed class ReportingRequestMiddleware(RequestDelegate next)
             // Read-only mode, the timeout and the tenant scope go in front of the first query, in its round trip, with
             // the BEGIN Npgsql sends lazily: the query path pays no round trip for them.
             db.TransactionPrologue = string.Create(
-                CultureInfo.InvariantCulture, $"set transaction read only; set local statement_timeout = {timeout}; ") + TenantSql.Prologue(tenantId, tenant.SupplierId);
+                CultureInfo.InvariantCulture, $"set transaction read only; set local statement_timeout = {timeout}; ") + TenantSql.Prologue(tenantId, tenant.SupplierId, tenant.OfficeId);
             await db.Database.UseTransactionAsync(transaction, ct);
             try
             {

@@ -27,6 +27,7 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string TenantClaim = "tenant_id";
     public const string SupplierClaim = "supplier_id";
     public const string KeyClaim = "key_id";
+    public const string OfficeClaim = "office_id";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -66,7 +67,16 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var (keyId, tenantId, role, supplierId) = (found.KeyId, found.TenantId, found.Role, found.SupplierId);
-        tenant.Set(tenantId, role == Roles.Supplier ? supplierId : null, keyId, role);
+        if (found.OfficeId is Guid officeId)
+        {
+            // A handler key: its office's accepted link to the tenant is checked by the lookup (migration 020).
+            tenant.SetForOffice(tenantId, officeId, personId: null, keyId, role);
+        }
+        else
+        {
+            tenant.Set(tenantId, role == Roles.Supplier ? supplierId : null, keyId, role);
+        }
+
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, keyId.ToString()),
@@ -79,6 +89,11 @@ public sealed class ApiKeyAuthenticationHandler(
             claims.Add(new Claim(SupplierClaim, s.ToString()));
         }
 
+        if (found.OfficeId is Guid office)
+        {
+            claims.Add(new Claim(OfficeClaim, office.ToString()));
+        }
+
         var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
@@ -86,7 +101,7 @@ public sealed class ApiKeyAuthenticationHandler(
     private async Task<(AuthenticatedKey Key, bool Revoked)?> LookUpAsync(byte[] hash)
     {
         await using var cmd = dataSource.CreateCommand(
-            "select key_id, tenant_id, role, supplier_id, expires_at, revoked_at from app.authenticate_api_key(@h)");
+            "select key_id, tenant_id, role, supplier_id, expires_at, revoked_at, office_id from app.authenticate_api_key(@h)");
         cmd.Parameters.AddWithValue("h", hash);
         await using var reader = await cmd.ExecuteReaderAsync(Context.RequestAborted);
         if (!await reader.ReadAsync(Context.RequestAborted))
@@ -99,7 +114,8 @@ public sealed class ApiKeyAuthenticationHandler(
             reader.GetGuid(1),
             reader.GetString(2),
             reader.IsDBNull(3) ? null : reader.GetGuid(3),
-            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            reader.IsDBNull(6) ? null : reader.GetGuid(6));
         return (found, !reader.IsDBNull(5));
     }
 }

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Compliance.Api.Infrastructure.Auth;
 
 /// <summary>What a key lookup established: whose key it is, its role, binding and expiry (never the key or its hash).</summary>
-public sealed record AuthenticatedKey(Guid KeyId, Guid TenantId, string Role, Guid? SupplierId, DateTimeOffset? ExpiresAt);
+public sealed record AuthenticatedKey(Guid KeyId, Guid TenantId, string Role, Guid? SupplierId, DateTimeOffset? ExpiresAt, Guid? OfficeId = null);
 
 public sealed class ApiKeyCacheOptions
 {

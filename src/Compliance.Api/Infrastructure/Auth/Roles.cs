@@ -9,7 +9,16 @@ public static class Roles
     public const string CaseHandler = "case-handler";
     public const string Auditor = "auditor";
 
+    /// <summary>A handling office's administrator: manages the office's people, keys and links (never a tenant role).</summary>
+    public const string OfficeAdmin = "office-admin";
+
     public static readonly IReadOnlyList<string> All = [Owner, Compliance, Supplier, CaseHandler, Auditor];
+
+    /// <summary>What a tenant may mint for itself (keys and members): every employer-side role, never one that reads testimony.</summary>
+    public static readonly IReadOnlyList<string> Tenant = [Owner, Compliance, Supplier, Auditor];
+
+    /// <summary>The roles of a handling office's people.</summary>
+    public static readonly IReadOnlyList<string> Office = [OfficeAdmin, CaseHandler];
 
     public static bool IsValid(string? role) => role is not null && All.Contains(role);
 }

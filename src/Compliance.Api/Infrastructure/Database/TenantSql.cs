@@ -13,11 +13,19 @@ namespace Compliance.Api.Infrastructure.Database;
 /// </summary>
 public static class TenantSql
 {
-    private const string Sql = "select set_config('app.tenant_id', $1, true), set_config('app.supplier_id', $2, true)";
+    private const string Sql = "select set_config('app.tenant_id', $1, true), set_config('app.supplier_id', $2, true), set_config('app.office_id', $3, true)";
 
-    public static async Task SetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, Guid? supplierId, CancellationToken ct)
+    /// <param name="officeId">Set for an office's people and keys (migration 020): their office, besides the tenant they work on.</param>
+    public static async Task SetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, Guid? supplierId, CancellationToken ct, Guid? officeId = null)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { BatchCommand(tenantId, supplierId) } };
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { BatchCommand(tenantId, supplierId, officeId) } };
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>An office acting on its own rows with no tenant (its members, its links, its roster).</summary>
+    public static async Task SetOfficeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid officeId, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Command(string.Empty, null, officeId) } };
         await batch.ExecuteNonQueryAsync(ct);
     }
 
@@ -26,16 +34,20 @@ public static class TenantSql
     /// (<see cref="TransactionPrologueInterceptor"/>). The ids are formatted by us (hex and dashes only), never
     /// taken from input as text.
     /// </summary>
-    public static string Prologue(Guid tenantId, Guid? supplierId) =>
-        $"set local app.tenant_id = '{tenantId:D}'; set local app.supplier_id = '{(supplierId is Guid s ? s.ToString("D") : string.Empty)}'; ";
+    public static string Prologue(Guid tenantId, Guid? supplierId, Guid? officeId = null) =>
+        $"set local app.tenant_id = '{tenantId:D}'; set local app.supplier_id = '{(supplierId is Guid s ? s.ToString("D") : string.Empty)}'; " +
+        $"set local app.office_id = '{(officeId is Guid o ? o.ToString("D") : string.Empty)}'; ";
 
     /// <summary>The same statement as the first command of a batch, so scoping costs no round trip of its own.</summary>
-    public static NpgsqlBatchCommand BatchCommand(Guid tenantId, Guid? supplierId) => new(Sql)
+    public static NpgsqlBatchCommand BatchCommand(Guid tenantId, Guid? supplierId, Guid? officeId = null) => Command(tenantId.ToString(), supplierId, officeId);
+
+    private static NpgsqlBatchCommand Command(string tenantId, Guid? supplierId, Guid? officeId) => new(Sql)
     {
         Parameters =
         {
-            new NpgsqlParameter { Value = tenantId.ToString() },
+            new NpgsqlParameter { Value = tenantId },
             new NpgsqlParameter { Value = supplierId?.ToString() ?? string.Empty },
+            new NpgsqlParameter { Value = officeId?.ToString() ?? string.Empty },
         },
     };
 

@@ -14,9 +14,9 @@ public sealed class TenantTransactionInterceptor : DbTransactionInterceptor
     public override async ValueTask<DbTransaction> TransactionStartedAsync(
         DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is ComplianceDbContext db && db.Tenant.TenantId is Guid tenantId)
+        if (eventData.Context is ComplianceDbContext db)
         {
-            await TenantSql.SetAsync((NpgsqlConnection)connection, (NpgsqlTransaction)result, tenantId, db.Tenant.SupplierId, cancellationToken);
+            await ScopeAsync(db.Tenant, (NpgsqlConnection)connection, (NpgsqlTransaction)result, cancellationToken);
         }
 
         return result;
@@ -24,12 +24,19 @@ public sealed class TenantTransactionInterceptor : DbTransactionInterceptor
 
     public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
-        if (eventData.Context is ComplianceDbContext db && db.Tenant.TenantId is Guid tenantId)
+        if (eventData.Context is ComplianceDbContext db)
         {
-            TenantSql.SetAsync((NpgsqlConnection)connection, (NpgsqlTransaction)result, tenantId, db.Tenant.SupplierId, CancellationToken.None)
-                .GetAwaiter().GetResult();
+            ScopeAsync(db.Tenant, (NpgsqlConnection)connection, (NpgsqlTransaction)result, CancellationToken.None).GetAwaiter().GetResult();
         }
 
         return result;
     }
+
+    private static Task ScopeAsync(Tenancy.TenantContext scope, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) =>
+        (scope.TenantId, scope.OfficeId) switch
+        {
+            (Guid tenantId, var officeId) => TenantSql.SetAsync(connection, transaction, tenantId, scope.SupplierId, ct, officeId),
+            (null, Guid officeId) => TenantSql.SetOfficeAsync(connection, transaction, officeId, ct),
+            _ => Task.CompletedTask,
+        };
 }

@@ -31,6 +31,12 @@ public sealed class TenantContext
 
     public string? Role { get; private set; }
 
+    /// <summary>Set for a handling office's people and keys: the office whose link lets them work on the tenant.</summary>
+    public Guid? OfficeId { get; private set; }
+
+    /// <summary>Set when a person signed in (not a key): testimony reads are logged against them.</summary>
+    public Guid? PersonId { get; private set; }
+
     public Guid RequiredTenantId => TenantId ?? throw new InvalidOperationException("No tenant is set for this unit of work.");
 
     public void Set(Guid tenantId, Guid? supplierId = null, Guid? apiKeyId = null, string? role = null)
@@ -44,5 +50,31 @@ public sealed class TenantContext
         SupplierId = supplierId;
         ApiKeyId = apiKeyId;
         Role = role;
+    }
+
+    /// <summary>An office's member or key working on <paramref name="tenantId"/>'s cases through an accepted link.</summary>
+    public void SetForOffice(Guid? tenantId, Guid officeId, Guid? personId, Guid? apiKeyId, string role)
+    {
+        if (OfficeId is Guid current && current != officeId)
+        {
+            throw new InvalidOperationException("The office of a unit of work cannot change.");
+        }
+
+        if (tenantId is Guid t)
+        {
+            Set(t, supplierId: null, apiKeyId, role);
+        }
+
+        OfficeId = officeId;
+        PersonId = personId;
+        ApiKeyId = apiKeyId;
+        Role = role;
+    }
+
+    /// <summary>A tenant's member signed in as a person.</summary>
+    public void SetPerson(Guid tenantId, Guid? supplierId, Guid personId, string role)
+    {
+        Set(tenantId, supplierId, apiKeyId: null, role);
+        PersonId = personId;
     }
 }

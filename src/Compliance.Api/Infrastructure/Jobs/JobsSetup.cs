@@ -69,6 +69,7 @@ public static class JobsSetup
                 o => string.IsNullOrWhiteSpace(o.DashboardKey) || o.DashboardKey.Trim().Length >= OperationsOptions.MinimumKeyLength,
                 $"Operations:DashboardKey must be at least {OperationsOptions.MinimumKeyLength} characters.")
             .ValidateOnStart();
+        services.AddSingleton<OperatorCredential>();
         return services;
     }
 
@@ -79,26 +80,17 @@ public static class JobsSetup
     /// </summary>
     public static void MapJobs(this WebApplication app)
     {
-        var key = app.Services.GetRequiredService<IOptions<OperationsOptions>>().Value.DashboardKey?.Trim();
-        if (string.IsNullOrEmpty(key))
+        var credential = app.Services.GetRequiredService<OperatorCredential>();
+        if (!credential.IsConfigured)
         {
-            if (!app.Environment.IsDevelopment())
-            {
-                app.Logger.LogWarning("Operations:DashboardKey is not set: the job dashboard is off");
-                return;
-            }
-
-            key = "op_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-            // To the console on purpose (never to the log), like the demo keys: the developer's way in, this run only.
-            Console.Out.WriteLine($"OPERATOR job dashboard key (this run only; set Operations:DashboardKey to keep one): {key}");
-            Console.Out.Flush();
+            app.Logger.LogWarning("Operations:DashboardKey is not set: the job dashboard is off");
+            return;
         }
 
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             // Bearer credential, no cookies: nothing for a cross-site request to ride on.
-            Authorization = [new OperatorDashboardAuthorization(key)],
+            Authorization = [new OperatorDashboardAuthorization(credential)],
             IgnoreAntiforgeryToken = true,
             DisplayStorageConnectionString = false,
         });

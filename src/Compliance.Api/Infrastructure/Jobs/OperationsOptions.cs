@@ -21,16 +21,39 @@ public sealed class OperationsOptions
     public string? DashboardKey { get; set; }
 }
 
-/// <summary>Lets a dashboard request through only with the operator key, compared in constant time and never logged.</summary>
-internal sealed class OperatorDashboardAuthorization(string key) : IDashboardAuthorizationFilter
+/// <summary>
+/// The installation operator's credential, resolved once per host: <see cref="OperationsOptions.DashboardKey"/>, or in
+/// Development a random one printed to the console once. It opens the job dashboard and the operator's few endpoints
+/// (verifying a handling office); never a tenant's or an office's.
+/// </summary>
+public sealed class OperatorCredential
 {
-    private readonly byte[] _expected = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    private readonly byte[]? _expected;
 
-    public bool Authorize(DashboardContext context)
+    public OperatorCredential(Microsoft.Extensions.Options.IOptions<OperationsOptions> options, IHostEnvironment environment)
     {
-        var header = context.GetHttpContext().Request.Headers.Authorization.ToString();
+        var key = options.Value.DashboardKey?.Trim();
+        if (string.IsNullOrEmpty(key) && environment.IsDevelopment())
+        {
+            key = "op_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+            // To the console on purpose (never to the log), like the demo keys: the developer's way in, this run only.
+            Console.Out.WriteLine($"OPERATOR key for /hangfire and /api/v1/operator (this run only; set Operations:DashboardKey to keep one): {key}");
+            Console.Out.Flush();
+        }
+
+        _expected = string.IsNullOrEmpty(key) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    }
+
+    /// <summary>False when the installation has no operator credential (outside Development without a key).</summary>
+    public bool IsConfigured => _expected is not null;
+
+    /// <summary>Whether the request carries the operator key as its bearer credential, compared in constant time, never logged.</summary>
+    public bool Matches(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
         const string Bearer = "Bearer ";
-        if (!header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
+        if (_expected is null || !header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
@@ -39,4 +62,10 @@ internal sealed class OperatorDashboardAuthorization(string key) : IDashboardAut
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[Bearer.Length..].Trim()));
         return CryptographicOperations.FixedTimeEquals(presented, _expected);
     }
+}
+
+/// <summary>Lets a dashboard request through only with the operator key.</summary>
+internal sealed class OperatorDashboardAuthorization(OperatorCredential credential) : IDashboardAuthorizationFilter
+{
+    public bool Authorize(DashboardContext context) => credential.Matches(context.GetHttpContext());
 }

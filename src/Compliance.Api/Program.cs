@@ -3,6 +3,7 @@ using Compliance.Api;
 using Compliance.Api.Features.Billing;
 using Compliance.Api.Features.Demo;
 using Compliance.Api.Features.Foundation;
+using Compliance.Api.Features.Handling;
 using Compliance.Api.Features.Health;
 using Compliance.Api.Features.Recruitment;
 using Compliance.Api.Features.Reporting;
@@ -75,6 +76,7 @@ builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions
 builder.Services.AddSingleton<TemplateStore>();
 
 builder.Services.AddFoundation(builder.Configuration);
+builder.Services.AddHandling();
 builder.Services.AddRecruitment(builder.Configuration);
 builder.Services.AddWorkerVoice(builder.Configuration);
 builder.Services.AddRisk(builder.Configuration);
@@ -113,6 +115,7 @@ app.UseReporting();
 
 var api = app.MapGroup("/api/v1").AddEndpointFilter<ValidationFilter>();
 api.MapFoundation();
+api.MapHandling();
 api.MapRecruitment();
 api.MapWorkerVoice();
 api.MapRisk();

@@ -16,7 +16,12 @@ public static class ApiKeysApi
         public void Validate(Validator v)
         {
             v.Required("name", Name, 100);
-            if (v.OneOf("role", Role, Roles.All))
+            if (Role == Roles.CaseHandler)
+            {
+                // Testimony readers belong to a handling office, which mints their keys itself (issue #18).
+                v.Add("role", "A tenant cannot create a case-handler key: a handling office linked to the tenant creates its own (POST /api/v1/office/api-keys).");
+            }
+            else if (v.OneOf("role", Role, Roles.Tenant))
             {
                 if (Role == Roles.Supplier)
                 {
@@ -49,7 +54,7 @@ public static class ApiKeysApi
             .RequireAuthorization(Policies.Owner)
             .AddEndpointFilter<UnitOfWorkFilter>();
         group.MapPost("/", CreateAsync).WithSummary("Create a key for a role; the key is in the response once.");
-        group.MapGet("/", ListAsync).WithSummary("List keys (never their secrets).");
+        group.MapGet("/", ListAsync).WithSummary("List the tenant's own keys (never their secrets; handler keys are their office's).");
         group.MapDelete("/{id:guid}", RevokeAsync).WithSummary("Revoke a key; it fails from its next request on.");
         return group;
     }
@@ -82,11 +87,12 @@ public static class ApiKeysApi
     }
 
     private static async Task<Ok<Paged<ApiKeyView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await db.Set<ApiKey>().AsNoTracking().OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).ToPagedAsync(paging, ApiKeyView.From, ct));
+        TypedResults.Ok(await db.Set<ApiKey>().AsNoTracking().Where(k => k.OfficeId == null).OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).ToPagedAsync(paging, ApiKeyView.From, ct));
 
     private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ComplianceDbContext db, TimeProvider clock, ApiKeyCache cache, CancellationToken ct)
     {
-        var key = await db.Set<ApiKey>().SingleOrDefaultAsync(k => k.Id == id, ct);
+        // A handler key is its office's to revoke; the tenant ends the link instead.
+        var key = await db.Set<ApiKey>().SingleOrDefaultAsync(k => k.Id == id && k.OfficeId == null, ct);
         if (key is null)
         {
             return TypedResults.NotFound();

@@ -142,8 +142,17 @@ public sealed class NarrativeAccess : ITenantOwned
 
     public Guid GrievanceId { get; set; }
 
-    /// <summary>The case handler's key; null for a system read (escalation).</summary>
+    /// <summary>The case handler's key; null for a person's or a system read (escalation).</summary>
     public Guid? ApiKeyId { get; set; }
+
+    /// <summary>The signed-in person who read; null for a key's or a system read.</summary>
+    public Guid? PersonId { get; set; }
+
+    /// <summary>The reader's display name (or key name) when they read; null for a system read.</summary>
+    public string? ReaderName { get; set; }
+
+    /// <summary>The reader's handling office when they read.</summary>
+    public string? ReaderOffice { get; set; }
 
     public DateTimeOffset ReadAt { get; set; }
 }

@@ -15,7 +15,10 @@ public static class NarrativeAccessLogApi
 {
     /// <param name="ApiKeyId">The reader's key; null for a system read (escalation).</param>
     /// <param name="ReadAt">The day of the read (UTC), never the time: a time could be matched to a shift (DNH-3, issue 16 hole 4).</param>
-    public sealed record AccessView(Guid Id, Guid GrievanceId, string CaseReference, Guid? ApiKeyId, string? ApiKeyName, DateOnly ReadAt);
+    /// <param name="ReaderName">The person's display name, or the key's name, when they read; null for a system read.</param>
+    /// <param name="ReaderOffice">The handling office the reader belonged to.</param>
+    public sealed record AccessView(
+        Guid Id, Guid GrievanceId, string CaseReference, Guid? ApiKeyId, string? ApiKeyName, string? ReaderName, string? ReaderOffice, DateOnly ReadAt);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/narrative-access-log", ListAsync).WithTags("Grievance statistics")
@@ -31,7 +34,7 @@ public static class NarrativeAccessLogApi
             from k in keys.DefaultIfEmpty()
             let readOn = DateOnly.FromDateTime(a.ReadAt.UtcDateTime)
             orderby readOn descending, a.Id
-            select new AccessView(a.Id, a.GrievanceId, g.CaseReference, a.ApiKeyId, k == null ? null : k.Name, readOn);
+            select new AccessView(a.Id, a.GrievanceId, g.CaseReference, a.ApiKeyId, k == null ? null : k.Name, a.ReaderName, a.ReaderOffice, readOn);
         return TypedResults.Ok(await query.ToPagedAsync(paging, v => v, ct));
     }
 }

@@ -19,7 +19,7 @@ public sealed record OpenedMessage(Guid Id, string Author, DateTimeOffset SentAt
 /// <summary>
 /// The one path that decrypts testimony. Three callers, three rules:
 /// <list type="bullet">
-/// <item><see cref="ReadForHandlerAsync"/>: a case handler opens a case; the read is logged with the handler's key (DNH-12).</item>
+/// <item><see cref="ReadForHandlerAsync"/>: a case handler opens a case; the read is logged with the person (or key) and office (DNH-12).</item>
 /// <item><see cref="ReadForDestinationAsync"/>: escalation, for one destination kind; testimony only when the worker consented
 /// to that kind (DNH-5), logged as a system read (no key).</item>
 /// <item><see cref="ReadForWorkerAsync"/>: the worker's own follow-up through the receipt; not a read by anyone else, so not logged.</item>
@@ -37,7 +37,17 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
             return null;
         }
 
-        LogRead(g.Id, db.Tenant.ApiKeyId);
+        var (name, office) = await ReaderAsync(ct);
+        db.Add(new NarrativeAccess
+        {
+            Id = Guid.NewGuid(),
+            GrievanceId = g.Id,
+            ApiKeyId = db.Tenant.ApiKeyId,
+            PersonId = db.Tenant.PersonId,
+            ReaderName = name,
+            ReaderOffice = office,
+            ReadAt = clock.GetUtcNow(),
+        });
         await db.SaveChangesAsync(ct);
         return await OpenAsync(g, ct);
     }
@@ -57,7 +67,7 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
         }
 
         var opened = await OpenAsync(g, ct);
-        LogRead(g.Id, apiKeyId: null);
+        db.Add(new NarrativeAccess { Id = Guid.NewGuid(), GrievanceId = g.Id, ApiKeyId = null, ReadAt = clock.GetUtcNow() });
         await db.SaveChangesAsync(ct);
         await transaction.CommitIfOwnedAsync(ct);
         return new Testimony(
@@ -84,6 +94,21 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
             [.. messages.Select(m => new OpenedMessage(m.Id, m.Author, m.SentAt, TestimonyCrypto.Open(key, m.Ciphertext, m.Id)))]);
     }
 
-    private void LogRead(Guid grievanceId, Guid? apiKeyId) =>
-        db.Add(new NarrativeAccess { Id = Guid.NewGuid(), GrievanceId = grievanceId, ApiKeyId = apiKeyId, ReadAt = clock.GetUtcNow() });
+    /// <summary>
+    /// Who is reading, as the log keeps it (issue #18): the person's display name (or the key's name) and their office,
+    /// as they are at the time of reading. Read in the request's scope: an office sees its own people and itself.
+    /// </summary>
+    private async Task<(string? Name, string? Office)> ReaderAsync(CancellationToken ct)
+    {
+        var rows = await TenantSql.RowsAsync(
+            db,
+            "select coalesce((select display_name from people where id = @person), (select name from api_keys where id = @key)), " +
+            "(select name from handling_offices where id = @office)",
+            r => (r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)),
+            ct,
+            ("person", (object?)db.Tenant.PersonId ?? DBNull.Value),
+            ("key", (object?)db.Tenant.ApiKeyId ?? DBNull.Value),
+            ("office", (object?)db.Tenant.OfficeId ?? DBNull.Value));
+        return rows[0];
+    }
 }

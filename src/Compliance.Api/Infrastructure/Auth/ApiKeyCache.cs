@@ -83,6 +83,13 @@ public sealed class ApiKeyCache(TimeProvider clock, IOptions<ApiKeyCacheOptions>
         }
     }
 
+    /// <summary>Something that decides many keys at once changed (a handling link ended): forget every key.</summary>
+    public void EvictAll()
+    {
+        Interlocked.Increment(ref _version);
+        _entries.Clear();
+    }
+
     internal void Start()
     {
         Interlocked.Increment(ref _version);

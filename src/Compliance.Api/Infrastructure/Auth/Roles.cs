@@ -47,6 +47,15 @@ public static class Policies
     /// <summary>Employer-side statistics and reports for tenant-wide roles (owner, compliance, auditor).</summary>
     public const string TenantReports = "tenant-reports";
 
+    /// <summary>A handling office's administrator: its people, keys and links.</summary>
+    public const string OfficeAdmin = "office-admin";
+
+    /// <summary>Either side of a handling link: the tenant owner or the office admin.</summary>
+    public const string LinkParties = "link-parties";
+
+    /// <summary>Who reads the testimony access roster: owner, auditor, office admin.</summary>
+    public const string RosterReaders = "roster-readers";
+
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder auth)
     {
         auth.AddPolicy(Owner, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner));
@@ -55,6 +64,9 @@ public static class Policies
         auth.AddPolicy(ComplianceAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance));
         auth.AddPolicy(CaseHandler, p => p.RequireAuthenticatedUser().RequireRole(Roles.CaseHandler));
         auth.AddPolicy(AuditWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Auditor));
+        auth.AddPolicy(OfficeAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.OfficeAdmin).RequireClaim(ApiKeyAuthenticationHandler.OfficeClaim));
+        auth.AddPolicy(LinkParties, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.OfficeAdmin));
+        auth.AddPolicy(RosterReaders, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Auditor, Roles.OfficeAdmin));
         auth.AddPolicy(TenantReports, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Auditor));
     }
 }

@@ -6,11 +6,12 @@ using Compliance.IntegrationTests.Infrastructure;
 namespace Compliance.IntegrationTests.WorkerVoice;
 
 /// <summary>
-/// DNH-14, on the rendered intake page of every language: three sections, each stating in that language what the
+/// DNH-14, on the rendered intake page of every language: four sections, each stating in that language what the
 /// English page states. "Your safety and privacy" says what the product cannot protect (what the worker writes can
-/// identify them; the phone's browser history; no promised result) as item for item as English does; "What happens
-/// next" gives the clock (7 days, 24 hours for urgent problems); "Help outside this website" gives the emergency number
-/// and the government helpline as links. Mutations that fail it: delete the "browser history" item from
+/// identify them; the phone's browser history; no promised result) as item for item as English does; "Who reads your
+/// report" says who reads (issue #18; its states are proven in <c>WhoReadsPageTests</c>); "What happens next" gives the
+/// clock (7 days, 24 hours for urgent problems); "Help outside this website" gives the emergency number and the
+/// government helpline as links. Mutations that fail it: delete the "browser history" item from
 /// <c>templates/worker/km/intake.sbn</c>, or change "24" to "48" in <c>templates/worker/vi/intake.sbn</c>, or drop the
 /// helpline link from <c>templates/worker/bn/intake.sbn</c>.
 /// </summary>
@@ -28,7 +29,7 @@ public partial class HonestPromisesTests(ComplianceApiFactory factory) : IClassF
         var english = await SectionsAsync(site.IntakeCode, "en");
         var page = await SectionsAsync(site.IntakeCode, lang);
 
-        Assert.Equal(3, english.Count);
+        Assert.Equal(4, english.Count);
         Assert.Equal(english.Count, page.Count);
         for (var i = 0; i < english.Count; i++)
         {
@@ -38,19 +39,19 @@ public partial class HonestPromisesTests(ComplianceApiFactory factory) : IClassF
             Assert.All(page[i].Items, item => Assert.DoesNotContain(item, english[i].Items));
         }
 
-        // What the product cannot protect: the same six statements as English, none of them English, none empty.
+        // What the product cannot protect: the same statements as English, none of them English, none empty.
         Assert.Contains(english[0].Items, item => item.Contains("could show who you are", StringComparison.Ordinal));
         Assert.Contains(english[0].Items, item => item.Contains("browser history", StringComparison.Ordinal));
         Assert.Contains(english[0].Items, item => item.Contains("cannot promise a result", StringComparison.Ordinal));
 
         // What happens next, with its clock.
-        var next = string.Join(' ', page[1].Items);
+        var next = string.Join(' ', page[2].Items);
         Assert.Matches(Number(7), next);
         Assert.Matches(Number(24), next);
 
         // How to reach outside help: the emergency number and the government helpline, as links.
-        Assert.Contains("href=\"tel:999\"", page[2].Html, StringComparison.Ordinal);
-        Assert.Contains("href=\"tel:+60380008000\"", page[2].Html, StringComparison.Ordinal);
+        Assert.Contains("href=\"tel:999\"", page[3].Html, StringComparison.Ordinal);
+        Assert.Contains("href=\"tel:+60380008000\"", page[3].Html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,10 +60,10 @@ public partial class HonestPromisesTests(ComplianceApiFactory factory) : IClassF
         var site = await (await factory.CreateTenantAsync()).CreateSiteAsync();
         var page = await SectionsAsync(site.IntakeCode, "en");
 
-        Assert.Equal(["Your safety and privacy", "What happens next", "Help outside this website"], page.Select(s => s.Heading));
+        Assert.Equal(["Your safety and privacy", "Who reads your report", "What happens next", "Help outside this website"], page.Select(s => s.Heading));
         Assert.Contains(page[0].Items, i => i.Contains("could show who you are", StringComparison.Ordinal));
-        Assert.Contains(page[1].Items, i => i.Contains("within 7 days", StringComparison.Ordinal) && i.Contains("within 24 hours", StringComparison.Ordinal));
-        Assert.Contains("href=\"tel:999\"", page[2].Html, StringComparison.Ordinal);
+        Assert.Contains(page[2].Items, i => i.Contains("within 7 days", StringComparison.Ordinal) && i.Contains("within 24 hours", StringComparison.Ordinal));
+        Assert.Contains("href=\"tel:999\"", page[3].Html, StringComparison.Ordinal);
     }
 
     private async Task<List<Section>> SectionsAsync(string intakeCode, string lang)

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Compliance.Api.Features.WorkerVoice;
+using Compliance.Api.Infrastructure.Templates;
 using Compliance.Domain.Reference;
+using Microsoft.Extensions.Options;
 
 namespace Compliance.UnitTests.WorkerVoice;
 
@@ -62,24 +65,93 @@ public partial class LanguageScriptTests
         Assert.NotEmpty(texts);
         foreach (var (key, text) in texts)
         {
-            var where = $"{Path.GetRelativePath(Root, path)} {key}: \"{text}\"";
-            if (Scripts.TryGetValue(lang, out var ranges))
+            AssertWrittenIn(lang, $"{Path.GetRelativePath(Root, path)} {key}: \"{text}\"", text, english.GetValueOrDefault(key));
+        }
+    }
+
+    /// <summary>
+    /// Issue #18: every "Who reads your report" text (<c>labels.json</c> → <c>who_reads</c>) exists in every language,
+    /// under the same keys as English, keeps its placeholder, loads through the real <see cref="WorkerLabels"/>, and is
+    /// written in the language's script. Mutation that fails it: delete <c>who_reads.migrated</c> from
+    /// <c>templates/worker/my/labels.json</c>, or replace the Khmer <c>who_reads.internal</c> with the English one.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllLanguages))]
+    public void Dnh11_WhoReadsTexts_ExistInEveryLanguage_InItsScript(string lang)
+    {
+        var english = WhoReadsStrings("en");
+        var texts = WhoReadsStrings(lang);
+
+        Assert.Equal(english.Keys.Order(StringComparer.Ordinal), texts.Keys.Order(StringComparer.Ordinal));
+        Assert.NotNull(new WorkerLabels(new TemplateStore(Options.Create(new TemplateOptions { Root = Root }))).For(lang).WhoReads);
+        foreach (var (key, raw) in texts)
+        {
+            var where = $"worker/{lang}/labels.json who_reads{key}: \"{raw}\"";
+            Assert.False(string.IsNullOrWhiteSpace(raw), $"{where} is empty");
+            var placeholder = key switch
             {
-                var stray = Letters(WithoutAllowed(text)).Where(c => !ranges.Any(r => c >= r.From && c <= r.To)).ToList();
-                Assert.True(stray.Count == 0, $"{where} has letters outside its script: {new string([.. stray.Distinct()])}");
-                Assert.NotEmpty(Letters(text));
+                "/since" => WhoReadsTexts.DatePlaceholder,
+                "/readers" => WhoReadsTexts.CountPlaceholder,
+                _ => null,
+            };
+            Assert.True(
+                placeholder is null ? !raw.Contains("{{", StringComparison.Ordinal) : raw.Contains(placeholder, StringComparison.Ordinal),
+                $"{where} must contain {placeholder ?? "no placeholder"}");
+            if (lang != "en")
+            {
+                AssertWrittenIn(lang, where, Code().Replace(raw, " "), Code().Replace(english[key], " "));
             }
-            else if (lang == "vi")
+        }
+    }
+
+    public static TheoryData<string> AllLanguages() => [.. Languages.Supported];
+
+    /// <summary>The <c>who_reads</c> strings of a language's labels, keyed by JSON path (<c>/kinds/internal</c>).</summary>
+    private static Dictionary<string, string> WhoReadsStrings(string lang)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "worker", lang, "labels.json")));
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        Walk(doc.RootElement.GetProperty("who_reads"), string.Empty);
+        return texts;
+
+        void Walk(JsonElement element, string key)
+        {
+            if (element.ValueKind == JsonValueKind.Object)
             {
-                foreach (var sentence in Sentences().Split(text).Where(s => Words().Count(WithoutAllowed(s)) > 2))
+                foreach (var property in element.EnumerateObject())
                 {
-                    Assert.True(sentence.ToLowerInvariant().Any(VietnameseLetters.Contains), $"{where} has a sentence without Vietnamese diacritics: \"{sentence}\"");
+                    Walk(property.Value, $"{key}/{property.Name}");
                 }
             }
-            else if (english.TryGetValue(key, out var same) && Letters(WithoutAllowed(text)).Any())
+            else
             {
-                Assert.True(Normalize(text) != Normalize(same), $"{where} is the English text");
+                texts[key] = element.GetString()!;
             }
+        }
+    }
+
+    /// <summary>
+    /// The script rule for one text: ne, bn, my, km letters in their own script; vi diacritics in every sentence of more
+    /// than two words; ms and id not equal to <paramref name="english"/>.
+    /// </summary>
+    private static void AssertWrittenIn(string lang, string where, string text, string? english)
+    {
+        if (Scripts.TryGetValue(lang, out var ranges))
+        {
+            var stray = Letters(WithoutAllowed(text)).Where(c => !ranges.Any(r => c >= r.From && c <= r.To)).ToList();
+            Assert.True(stray.Count == 0, $"{where} has letters outside its script: {new string([.. stray.Distinct()])}");
+            Assert.NotEmpty(Letters(text));
+        }
+        else if (lang == "vi")
+        {
+            foreach (var sentence in Sentences().Split(text).Where(s => Words().Count(WithoutAllowed(s)) > 2))
+            {
+                Assert.True(sentence.ToLowerInvariant().Any(VietnameseLetters.Contains), $"{where} has a sentence without Vietnamese diacritics: \"{sentence}\"");
+            }
+        }
+        else if (english is not null && Letters(WithoutAllowed(text)).Any())
+        {
+            Assert.True(Normalize(text) != Normalize(english), $"{where} is the English text");
         }
     }
 

@@ -10,11 +10,48 @@ public sealed record Labels(
     IReadOnlyDictionary<string, (string Label, string Help)> Consent,
     IReadOnlyDictionary<string, string> Statuses,
     IReadOnlyDictionary<string, string> NextSteps,
-    IReadOnlyDictionary<string, string> Errors);
+    IReadOnlyDictionary<string, string> Errors,
+    WhoReadsTexts WhoReads);
+
+/// <summary>
+/// The "Who reads your report" texts of one language (<c>labels.json</c> → <c>who_reads</c>, issue #18). Every member is
+/// required: a language missing one fails to load rather than showing English or nothing.
+/// </summary>
+/// <param name="EmployerCannotSee">The intake page's promise, shown only when <see cref="WhoReads.EmployerCannotSee"/> holds.</param>
+/// <param name="Kinds">Each office kind in plain words, keyed by kind code.</param>
+/// <param name="Since">Contains <see cref="DatePlaceholder"/>.</param>
+/// <param name="Readers">Contains <see cref="CountPlaceholder"/>; <see cref="ReadersOne"/> is used for one reader.</param>
+public sealed record WhoReadsTexts(
+    string Heading,
+    string EmployerCannotSee,
+    IReadOnlyDictionary<string, string> Kinds,
+    string Verified,
+    string SelfDeclared,
+    string Since,
+    string ReadersOne,
+    string Readers,
+    string None,
+    string NoneLocked,
+    string NoneFileNow,
+    string Internal,
+    string Migrated,
+    string Independent,
+    string Unverified)
+{
+    public const string DatePlaceholder = "{{ date }}";
+    public const string CountPlaceholder = "{{ count }}";
+}
 
 /// <summary>Loads and caches <see cref="Labels"/> per language.</summary>
 public sealed class WorkerLabels(TemplateStore templates)
 {
+    private static readonly JsonSerializerOptions WhoReadsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
+
     private readonly ConcurrentDictionary<string, Labels> _cache = new(StringComparer.Ordinal);
 
     public Labels For(string language) => _cache.GetOrAdd(language, lang =>
@@ -29,7 +66,8 @@ public sealed class WorkerLabels(TemplateStore templates)
                 StringComparer.Ordinal),
             Strings(root.GetProperty("statuses")),
             Strings(root.GetProperty("next_steps")),
-            Strings(root.GetProperty("errors")));
+            Strings(root.GetProperty("errors")),
+            root.GetProperty("who_reads").Deserialize<WhoReadsTexts>(WhoReadsJson)!);
     });
 
     private static Dictionary<string, string> Strings(JsonElement e) =>

@@ -23,11 +23,21 @@ public static class WorkerPages
         pages.MapPost("/{intakeCode}/{lang}", SubmitAsync);
     }
 
-    private static IResult Html(TemplateStore templates, string lang, string body, int status = StatusCodes.Status200OK) =>
-        Results.Content(templates.Render("worker/_layout.sbn", new { Lang = lang, Body = body }), "text/html; charset=utf-8", statusCode: status);
+    private static string Layout(TemplateStore templates, string lang, string body) => templates.Render("worker/_layout.sbn", new { Lang = lang, Body = body });
+
+    private static IResult Content(string html, int status = StatusCodes.Status200OK) => Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+
+    private static IResult Html(TemplateStore templates, string lang, string body, int status = StatusCodes.Status200OK) => Content(Layout(templates, lang, body), status);
 
     private static IResult Page(TemplateStore templates, string lang, string name, object model, int status = StatusCodes.Status200OK) =>
-        Html(templates, lang, templates.Render($"worker/{lang}/{name}.sbn", model), status);
+        Content(PageHtml(templates, lang, name, model), status);
+
+    private static string PageHtml(TemplateStore templates, string lang, string name, object model) =>
+        Layout(templates, lang, templates.Render($"worker/{lang}/{name}.sbn", model));
+
+    /// <summary>The "Who reads your report" section (issue #18), rendered in the page's language for the page to embed.</summary>
+    private static string WhoReadsHtml(TemplateStore templates, Labels texts, IReadOnlyList<ReadingOffice> offices) =>
+        templates.Render("worker/_who-reads.sbn", WhoReads.Section(texts.WhoReads, offices));
 
     private static IResult NotFoundPage(TemplateStore templates) => Html(templates, "en", "<h1>Worker Voice</h1>", StatusCodes.Status404NotFound);
 
@@ -46,22 +56,27 @@ public static class WorkerPages
         return Html(templates, "en", templates.Render("worker/_choose-language.sbn", new { Languages = languages }));
     }
 
-    private static async Task<IResult> IntakeFormAsync(string intakeCode, string lang, WorkerIntake intake, TemplateStore templates, WorkerLabels labels, CancellationToken ct)
+    private static async Task<IResult> IntakeFormAsync(
+        string intakeCode, string lang, WorkerIntake intake, WhoReads whoReads, TemplateStore templates, WorkerLabels labels, CancellationToken ct)
     {
-        if (!Languages.IsSupported(lang) || await intake.ResolveIntakeCodeAsync(intakeCode, ct) is null)
+        if (!Languages.IsSupported(lang) || await intake.ResolveIntakeCodeAsync(intakeCode, ct) is not { } site)
         {
             return NotFoundPage(templates);
         }
 
-        return IntakeForm(templates, labels, intakeCode, lang, [], [], string.Empty, []);
+        return Content(IntakePage(templates, labels, intakeCode, lang, await whoReads.ForTenantAsync(site.TenantId, ct), [], [], string.Empty, []));
     }
 
-    private static IResult IntakeForm(
-        TemplateStore templates, WorkerLabels labels, string intakeCode, string lang,
-        IReadOnlyCollection<string> categories, IReadOnlyCollection<string> consent, string narrative, IReadOnlyList<string> errors, int status = StatusCodes.Status200OK)
+    /// <summary>
+    /// The whole intake form page. It promises that the employer cannot see what the worker writes only when
+    /// <see cref="WhoReads.EmployerCannotSee"/> holds for <paramref name="offices"/>, and always says who reads.
+    /// </summary>
+    internal static string IntakePage(
+        TemplateStore templates, WorkerLabels labels, string intakeCode, string lang, IReadOnlyList<ReadingOffice> offices,
+        IReadOnlyCollection<string> categories, IReadOnlyCollection<string> consent, string narrative, IReadOnlyList<string> errors)
     {
         var texts = labels.For(lang);
-        return Page(templates, lang, "intake", new
+        return PageHtml(templates, lang, "intake", new
         {
             Lang = lang,
             Action = $"/v/{intakeCode}/{lang}",
@@ -70,14 +85,18 @@ public static class WorkerPages
             Narrative = narrative,
             Errors = errors,
             FollowUpUrl = FollowUpUrl(lang),
-        }, status);
+            EmployerCannotSee = WhoReads.EmployerCannotSee(offices),
+            EmployerCannotSeeText = texts.WhoReads.EmployerCannotSee,
+            WhoReads = WhoReadsHtml(templates, texts, offices),
+        });
     }
 
     private static List<object> ConsentKinds(Labels texts, IReadOnlyCollection<string> given) =>
         [.. DestinationKinds.All.Select(k => (object)new { Kind = k, Label = texts.Consent[k].Label, Help = texts.Consent[k].Help, Checked = given.Contains(k) })];
 
     private static async Task<IResult> SubmitAsync(
-        string intakeCode, string lang, HttpContext http, WorkerIntake intake, FilingLimiter limiter, TemplateStore templates, WorkerLabels labels, CancellationToken ct)
+        string intakeCode, string lang, HttpContext http, WorkerIntake intake, WhoReads whoReads, FilingLimiter limiter, TemplateStore templates, WorkerLabels labels,
+        CancellationToken ct)
     {
         if (!Languages.IsSupported(lang) || await intake.ResolveIntakeCodeAsync(intakeCode, ct) is not { } site)
         {
@@ -105,12 +124,16 @@ public static class WorkerPages
                 errors.Add(texts.Errors[narrative.Length > WorkerIntake.MaxTextLength ? "narrative_too_long" : "narrative"]);
             }
 
-            return IntakeForm(templates, labels, intakeCode, lang, categories, consentKinds, narrative, errors, StatusCodes.Status400BadRequest);
+            var offices = await whoReads.ForTenantAsync(site.TenantId, ct);
+            return Content(IntakePage(templates, labels, intakeCode, lang, offices, categories, consentKinds, narrative, errors), StatusCodes.Status400BadRequest);
         }
 
         if (!limiter.TryTake(http))
         {
-            return IntakeForm(templates, labels, intakeCode, lang, categories, consentKinds, narrative, [labels.For(lang).Errors["too_many_reports"]], StatusCodes.Status429TooManyRequests);
+            var offices = await whoReads.ForTenantAsync(site.TenantId, ct);
+            return Content(
+                IntakePage(templates, labels, intakeCode, lang, offices, categories, consentKinds, narrative, [labels.For(lang).Errors["too_many_reports"]]),
+                StatusCodes.Status429TooManyRequests);
         }
 
         var filed = await intake.FileAsync(site.TenantId, site.SiteId, new NewGrievance(lang, categories, narrative, request.Consent!), ct);
@@ -122,11 +145,11 @@ public static class WorkerPages
     private static IResult ReceiptForm(TemplateStore templates, string lang, IReadOnlyList<string> errors, int status = StatusCodes.Status200OK) =>
         Page(templates, lang, "follow-up", new { Action = FollowUpUrl(lang), Errors = errors }, status);
 
-    private static Task<IResult> FollowUpAsync(HttpContext http, WorkerIntake intake, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
-        WithCaseAsync(http, intake, templates, labels, (_, _) => null, ct);
+    private static Task<IResult> FollowUpAsync(HttpContext http, WorkerIntake intake, WhoReads whoReads, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAsync(http, intake, whoReads, templates, labels, (_, _) => null, ct);
 
-    private static Task<IResult> AddMessageAsync(HttpContext http, WorkerIntake intake, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
-        WithCaseAsync(http, intake, templates, labels, (g, form) =>
+    private static Task<IResult> AddMessageAsync(HttpContext http, WorkerIntake intake, WhoReads whoReads, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAsync(http, intake, whoReads, templates, labels, (g, form) =>
         {
             var message = form["message"].ToString();
             var v = new Validator();
@@ -145,8 +168,8 @@ public static class WorkerPages
             return null;
         }, ct);
 
-    private static Task<IResult> ChangeConsentAsync(HttpContext http, WorkerIntake intake, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
-        WithCaseAsync(http, intake, templates, labels, (g, form) =>
+    private static Task<IResult> ChangeConsentAsync(HttpContext http, WorkerIntake intake, WhoReads whoReads, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAsync(http, intake, whoReads, templates, labels, (g, form) =>
         {
             var ticked = form["consent"].ToArray();
             g.SetConsent(DestinationKinds.All.Select(k => KeyValuePair.Create(k, ticked.Contains(k))));
@@ -158,7 +181,7 @@ public static class WorkerPages
     /// null), commits only when there was no error, and renders the case in the worker's language.
     /// </summary>
     private static async Task<IResult> WithCaseAsync(
-        HttpContext http, WorkerIntake intake, TemplateStore templates, WorkerLabels labels,
+        HttpContext http, WorkerIntake intake, WhoReads whoReads, TemplateStore templates, WorkerLabels labels,
         Func<Grievance, IFormCollection, string?> change, CancellationToken ct)
     {
         var lang = LanguageOf(http);
@@ -189,8 +212,17 @@ public static class WorkerPages
             await tx.CommitAsync(ct);
         }
 
-        var texts = labels.For(g.Language);
-        return Page(templates, g.Language, "follow-up-result", new
+        // The grievance's tenant, not the worker's say: the same offices the intake page showed, as they are now.
+        var offices = await whoReads.ForTenantAsync(g.TenantId, ct);
+        return Content(
+            FollowUpResultPage(templates, labels.For(g.Language), view, intake.SessionFor(g), offices, error),
+            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>The whole follow-up result page in the case's language, with who reads the case's tenant's reports.</summary>
+    internal static string FollowUpResultPage(
+        TemplateStore templates, Labels texts, WorkerCaseView view, string session, IReadOnlyList<ReadingOffice> offices, string? error) =>
+        PageHtml(templates, view.Language, "follow-up-result", new
         {
             view.CaseReference,
             view.StatusLabel,
@@ -198,11 +230,11 @@ public static class WorkerPages
             ReceivedOn = view.ReceivedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             Replies = view.Replies.Select(r => new { SentOn = r.SentOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Text }).ToList(),
             Messages = view.Messages.Select(m => new { SentOn = m.SentOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), m.Text }).ToList(),
-            Session = intake.SessionFor(g),
-            MessageAction = $"/v/follow-up/messages?lang={g.Language}",
-            ConsentAction = $"/v/follow-up/consent?lang={g.Language}",
+            Session = session,
+            MessageAction = $"/v/follow-up/messages?lang={view.Language}",
+            ConsentAction = $"/v/follow-up/consent?lang={view.Language}",
             ConsentKinds = ConsentKinds(texts, [.. view.Consent.Where(kv => kv.Value).Select(kv => kv.Key)]),
             Errors = error is null ? [] : new[] { error },
-        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
-    }
+            WhoReads = WhoReadsHtml(templates, texts, offices),
+        });
 }

@@ -28,6 +28,7 @@ public static class WorkerVoiceModule
         services.AddSingleton<FollowUpSessions>();
         services.AddSingleton<FilingLimiter>();
         services.AddSingleton<WorkerLabels>();
+        services.AddSingleton<WhoReads>();
         services.AddOptions<IntakeCeilingOptions>().BindConfiguration(IntakeCeilingOptions.Section)
             .Validate(o => o.DailyCeilingPerCode > 0, "WorkerVoice:Intake:DailyCeilingPerCode must be positive.").ValidateOnStart();
         services.AddScoped<WorkerIntake>();

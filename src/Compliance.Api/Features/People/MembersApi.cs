@@ -72,7 +72,7 @@ public static class MembersApi
         return api;
     }
 
-    private static async Task<Results<Created<InvitedMember>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> InviteAsync(
+    private static async Task<Results<Created<InvitedMember>, ValidationProblem, ProblemHttpResult>> InviteAsync(
         InviteMemberRequest request, ComplianceDbContext db, TenantContext tenant, PersonAccounts accounts, CancellationToken ct)
     {
         if (request.SupplierId is Guid supplierId && !await db.Set<Supplier>().AnyAsync(s => s.Id == supplierId, ct))
@@ -84,25 +84,20 @@ public static class MembersApi
         return await InvitedAsync(accounts, request.Email!, request.DisplayName!.Trim(), membership, "/api/v1/members", ct);
     }
 
-    private static async Task<Results<Created<InvitedMember>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> InviteToOfficeAsync(
+    private static async Task<Results<Created<InvitedMember>, ValidationProblem, ProblemHttpResult>> InviteToOfficeAsync(
         InviteOfficeMemberRequest request, ClaimsPrincipal user, PersonAccounts accounts, CancellationToken ct)
     {
         var membership = Membership.OfOffice(request.Role!, OfficeOf(user));
         return await InvitedAsync(accounts, request.Email!, request.DisplayName!.Trim(), membership, "/api/v1/office/members", ct);
     }
 
-    private static async Task<Results<Created<InvitedMember>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> InvitedAsync(
+    private static async Task<Results<Created<InvitedMember>, ValidationProblem, ProblemHttpResult>> InvitedAsync(
         PersonAccounts accounts, string email, string displayName, Membership membership, string location, CancellationToken ct)
     {
         var result = await accounts.InviteAsync(email, displayName, membership, ct);
         if (result.EmailTaken)
         {
-            return TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "Conflict",
-                Detail = "An account with this email already exists.",
-            });
+            return TypedResults.Problem("An account with this email already exists.", statusCode: StatusCodes.Status409Conflict, title: "Conflict");
         }
 
         if (result is not { Person: { } p, SetupCode: { } code })

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Compliance.Api.Features.People;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Compliance.IntegrationTests.People;
 
@@ -88,5 +89,91 @@ public class OfficeSessionsTests(ComplianceApiFactory factory) : IClassFixture<C
     {
         var tenant = await factory.CreateTenantAsync();
         await Http.AssertProblemAsync(await tenant.Owner.GetAsync("/api/v1/office/members"), 403);
+    }
+}
+
+/// <summary>An office's signup creates the office and its first admin in one transaction (<see cref="PersonAccounts.EnlistAsync"/>).</summary>
+public class EnlistedAccountsTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
+{
+    private readonly PersonSessions _people = new(factory);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CreateWithPassword_InTheCallersTransaction_IsKeptOnlyIfItCommits(bool commit)
+    {
+        var office = await _people.CreateOfficeAsync();
+        var email = PersonSessions.NewEmail();
+        await using (var connection = new Npgsql.NpgsqlConnection(factory.RuntimeConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            await using var scope = factory.CreateScope();
+            var accounts = scope.ServiceProvider.GetRequiredService<PersonAccounts>();
+            await accounts.EnlistAsync(connection, tx, CancellationToken.None);
+
+            var created = await accounts.CreateWithPasswordAsync(email, "First admin", PersonSessions.Password, Membership.OfOffice(Roles.OfficeAdmin, office), CancellationToken.None);
+
+            Assert.True(created.Succeeded);
+            if (commit)
+            {
+                await tx.CommitAsync();
+            }
+            else
+            {
+                await tx.RollbackAsync();
+            }
+        }
+
+        Assert.Equal(commit ? 1L : 0L, await factory.ScalarAsync<long>("select count(*) from people where normalized_email = upper(@e)", ("e", email)));
+        if (commit)
+        {
+            var signIn = await PersonSessions.PostSignInAsync(_people.Browser(), email, PersonSessions.Password);
+            Assert.Equal(ConsolePages.Enrol, signIn.Headers.Location?.OriginalString);
+        }
+    }
+
+    [Fact]
+    public async Task CreateWithPassword_RefusesAShortPassword_AndAnEmailInUse()
+    {
+        var office = await _people.CreateOfficeAsync();
+        var (_, email) = await _people.OfficePersonAsync(office, Roles.CaseHandler);
+        await using var scope = factory.CreateScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<PersonAccounts>();
+
+        var shortPassword = await accounts.CreateWithPasswordAsync(PersonSessions.NewEmail(), "A", "short", Membership.OfOffice(Roles.OfficeAdmin, office), CancellationToken.None);
+        var taken = await accounts.CreateWithPasswordAsync(email, "B", PersonSessions.Password, Membership.OfOffice(Roles.OfficeAdmin, office), CancellationToken.None);
+
+        Assert.Contains(shortPassword.Errors, e => e.Code == "PasswordTooShort");
+        Assert.True(taken.EmailTaken);
+    }
+}
+
+/// <summary>Credential forms are limited per client; past the limit the answer is a page, not a problem document.</summary>
+public class SignInRateLimitTests(SignInRateLimitTests.TightLimitFactory factory) : IClassFixture<SignInRateLimitTests.TightLimitFactory>
+{
+    public sealed class TightLimitFactory : ComplianceApiFactory
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("People:SignInAttemptsPerMinute", "3")];
+    }
+
+    [Fact]
+    public async Task SignIn_PastTheClientsLimit_Is429Page()
+    {
+        var people = new PersonSessions(factory);
+        var browser = people.Browser();
+        var token = await PersonSessions.TokenAsync(browser, ConsolePages.SignIn);
+        for (var i = 0; i < 3; i++)
+        {
+            var failed = await PersonSessions.PostWithTokenAsync(browser, ConsolePages.SignIn, token, ("email", PersonSessions.NewEmail()), ("password", "whatever it is here"));
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        var limited = await PersonSessions.PostWithTokenAsync(browser, ConsolePages.SignIn, token, ("email", PersonSessions.NewEmail()), ("password", "whatever it is here"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("text/html", limited.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Too many attempts", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(ConsolePages.Csp, limited.Headers.GetValues("Content-Security-Policy").Single());
     }
 }

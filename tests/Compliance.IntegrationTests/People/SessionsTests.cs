@@ -268,3 +268,29 @@ public class SessionsTests(ComplianceApiFactory factory) : IClassFixture<Complia
 
     private static string WithoutTraceId(string body) => System.Text.RegularExpressions.Regex.Replace(body, "\"traceId\":\"[^\"]*\"", string.Empty);
 }
+
+/// <summary>The worker path takes no sessions (DNH-10): a staff member's cookie in the same browser is not even read there.</summary>
+public class WorkerPathIgnoresSessionsTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
+{
+    [Fact]
+    public async Task AnotherTenantsMember_FilesOnAWorkerPage_AsAnyoneWould()
+    {
+        var employer = await factory.CreateTenantAsync();
+        var other = await factory.CreateTenantAsync();
+        var (_, intakeCode, _) = await other.CreateSiteAsync();
+        var (browser, _, _) = await new PersonSessions(factory).MemberSessionAsync(employer, "owner");
+
+        var filed = await browser.PostAsJsonAsync($"/api/v1/intake/{intakeCode}/grievances", new
+        {
+            language = "en",
+            categories = new[] { "pay-deducted" },
+            narrative = "Money was taken from my pay.",
+            consent = new Dictionary<string, bool>(),
+        });
+        var page = await browser.GetAsync($"/v/{intakeCode}/en");
+
+        await Http.EnsureStatusAsync(filed, 201);
+        await Http.EnsureStatusAsync(page, 200);
+        Assert.False(page.Headers.Contains("Set-Cookie"));
+    }
+}

@@ -38,7 +38,7 @@ public static class PeopleModule
                 o.DefaultForbidScheme = KeyOrCookieScheme;
             })
             .AddPolicyScheme(KeyOrCookieScheme, "API key or person's session", o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || !TakesSessions(http.Request.Path)
                     ? ApiKeyAuthenticationHandler.SchemeName
                     : IdentityConstants.ApplicationScheme)
             .AddIdentityCookies(cookies =>
@@ -109,6 +109,16 @@ public static class PeopleModule
         return services;
     }
 
+    /// <summary>
+    /// Where a person's session means anything: the API, the OData feed and the console. Not the worker path (its pages
+    /// and the intake API take no cookie, DNH-10, and run under the intake code's tenant), health, docs or the dashboard;
+    /// there the cookie is not even read.
+    /// </summary>
+    public static bool TakesSessions(PathString path) =>
+        path.StartsWithSegments(ConsolePages.Home, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/odata", StringComparison.OrdinalIgnoreCase)
+        || (path.StartsWithSegments("/api/v1", StringComparison.OrdinalIgnoreCase) && !path.StartsWithSegments("/api/v1/intake", StringComparison.OrdinalIgnoreCase));
+
     private static void ConfigureSessionCookie(CookieAuthenticationOptions o)
     {
         o.Cookie.Name = CookieName;
@@ -118,7 +128,6 @@ public static class PeopleModule
         o.LoginPath = ConsolePages.SignIn;
         o.LogoutPath = ConsolePages.SignOut;
         o.AccessDeniedPath = ConsolePages.SignIn;
-        o.ReturnUrlParameter = string.Empty;
         o.Events = new CookieAuthenticationEvents
         {
             OnValidatePrincipal = SessionRules.ValidateAsync,

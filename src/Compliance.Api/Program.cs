@@ -5,6 +5,7 @@ using Compliance.Api.Features.Demo;
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.Handling;
 using Compliance.Api.Features.Health;
+using Compliance.Api.Features.People;
 using Compliance.Api.Features.Recruitment;
 using Compliance.Api.Features.Reporting;
 using Compliance.Api.Features.Risk;
@@ -50,9 +51,11 @@ builder.Services.AddOptions<ApiKeyCacheOptions>().BindConfiguration(ApiKeyCacheO
     .Validate(o => o.KeyCacheSeconds >= 0, "Auth:KeyCacheSeconds must not be negative.").ValidateOnStart();
 builder.Services.AddSingleton<ApiKeyCache>();
 builder.Services.AddHostedService<ApiKeyChangeListener>();
-builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+// The default scheme is People's: a bearer key goes to this handler, anything else to a person's session cookie.
+builder.Services.AddAuthentication()
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 Policies.Add(builder.Services.AddAuthorizationBuilder());
+builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, SecondFactorHandler>();
 builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, HidingAuthorizationResultHandler>();
 
 builder.Services.AddProblemDetails();
@@ -82,6 +85,7 @@ builder.Services.AddWorkerVoice(builder.Configuration);
 builder.Services.AddRisk(builder.Configuration);
 builder.Services.AddReporting(builder.Configuration);
 builder.Services.AddBilling(builder.Configuration);
+builder.Services.AddPeople(builder.Configuration);
 
 var app = builder.Build();
 
@@ -97,7 +101,9 @@ app.UseRouting();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UsePersonScope();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 app.MapOpenApi();
 app.UseSwaggerUI(o =>
@@ -121,7 +127,9 @@ api.MapWorkerVoice();
 api.MapRisk();
 api.MapBilling();
 api.MapTenantJobs();
+api.MapPeople();
 app.MapWorkerPages();
+app.MapConsolePages();
 
 app.MapJobs();
 RecurringJobs.Register(app.Services.GetRequiredService<IRecurringJobManager>(), app.Configuration);

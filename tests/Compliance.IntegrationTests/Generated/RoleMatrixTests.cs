@@ -88,7 +88,8 @@ public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHe
         { Policies.EmployerRead, [Roles.Owner, Roles.Compliance, Roles.Supplier, Roles.Auditor] },
         { Policies.EmployerWrite, [Roles.Owner, Roles.Compliance, Roles.Supplier] },
         { Policies.ComplianceAdmin, [Roles.Owner, Roles.Compliance] },
-        { Policies.CaseHandler, [Roles.CaseHandler] },
+        { Policies.CaseHandler, [Roles.CaseHandler, Roles.OfficeAdmin] },
+        { Policies.OfficeAdmin, [Roles.OfficeAdmin] },
         { Policies.AuditWrite, [Roles.Owner, Roles.Compliance, Roles.Auditor] },
         { Policies.TenantReports, [Roles.Owner, Roles.Compliance, Roles.Auditor] },
     };

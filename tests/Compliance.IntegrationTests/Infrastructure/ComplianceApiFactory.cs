@@ -48,6 +48,7 @@ public class ComplianceApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
 
         // Every test request comes from the same (absent) address; the filing limit has its own tests.
         builder.UseSetting("WorkerVoice:FilingsPerClientPerHour", "100000");
+        builder.UseSetting("People:SignInAttemptsPerMinute", "100000");
 
         // The job dashboard exists only with an operator key; no tenant key opens it.
         builder.UseSetting("Operations:DashboardKey", "operator-dashboard-key-for-tests-base-0123456789");

@@ -20,8 +20,11 @@ public static class HiddenFromRolesExtensions
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new HiddenFromRoles(roles));
 }
 
-/// <summary>Turns a refusal into a 404 for the roles an endpoint is <see cref="HiddenFromRoles">hidden from</see>.</summary>
-public sealed class HidingAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+/// <summary>
+/// Turns a refusal into a 404 for the roles an endpoint is <see cref="HiddenFromRoles">hidden from</see>, and says why
+/// when the only thing missing is a second factor (a person whose role fits but who signed in with a password only).
+/// </summary>
+public sealed class HidingAuthorizationResultHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -35,6 +38,19 @@ public sealed class HidingAuthorizationResultHandler : IAuthorizationMiddlewareR
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
+        }
+
+        if (authorizeResult.Forbidden
+            && authorizeResult.AuthorizationFailure is { FailedRequirements: var failed }
+            && failed.Any()
+            && failed.All(r => r is SecondFactorRequirement))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = "Second factor required", Detail = SecondFactorRequirement.Detail },
+            }).AsTask();
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);

@@ -38,8 +38,14 @@ public static class Policies
     /// <summary>Tenant-wide compliance administration (suppliers, agencies): owner and compliance.</summary>
     public const string ComplianceAdmin = "compliance-admin";
 
-    /// <summary>Reads and handles grievance testimony.</summary>
+    /// <summary>
+    /// Reads and handles grievance testimony: case handlers and office admins; a person must have signed in with a
+    /// second factor (<see cref="SecondFactorRequirement"/>), a key need not.
+    /// </summary>
     public const string CaseHandler = "case-handler";
+
+    /// <summary>A handling office's administration (its people): office admins of that office, with a second factor for people.</summary>
+    public const string OfficeAdmin = "office-admin";
 
     /// <summary>Audit evidence writers: auditors, compliance and owner.</summary>
     public const string AuditWrite = "audit-write";
@@ -62,7 +68,10 @@ public static class Policies
         auth.AddPolicy(EmployerRead, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Supplier, Roles.Auditor));
         auth.AddPolicy(EmployerWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Supplier));
         auth.AddPolicy(ComplianceAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance));
-        auth.AddPolicy(CaseHandler, p => p.RequireAuthenticatedUser().RequireRole(Roles.CaseHandler));
+        auth.AddPolicy(CaseHandler, p => p.RequireAuthenticatedUser().RequireRole(Roles.CaseHandler, Roles.OfficeAdmin)
+            .AddRequirements(new SecondFactorRequirement()));
+        auth.AddPolicy(OfficeAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.OfficeAdmin)
+            .RequireClaim(ApiKeyAuthenticationHandler.OfficeClaim).AddRequirements(new SecondFactorRequirement()));
         auth.AddPolicy(AuditWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Auditor));
         auth.AddPolicy(OfficeAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.OfficeAdmin).RequireClaim(ApiKeyAuthenticationHandler.OfficeClaim));
         auth.AddPolicy(LinkParties, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.OfficeAdmin));

@@ -127,6 +127,12 @@ public sealed record TestTenant(ComplianceApiFactory Factory, Guid TenantId, str
     /// <summary>Creates a key with <paramref name="role"/> through the owner's endpoint and returns the secret.</summary>
     public async Task<string> KeyAsync(string role, Guid? supplierId = null, DateTimeOffset? expiresAt = null)
     {
+        if (role == "case-handler")
+        {
+            // Testimony readers belong to a handling office: the tenant's test office mints the key (issue #18).
+            return await new PersonSessions(Factory).HandlerKeyAsync(this);
+        }
+
         if (role == "auditor")
         {
             expiresAt ??= Factory.Clock.GetUtcNow().AddDays(30);

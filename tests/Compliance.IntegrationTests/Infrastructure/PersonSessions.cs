@@ -118,28 +118,6 @@ public sealed partial class PersonSessions(ComplianceApiFactory factory)
         return (await SignInAsync(email), id, email);
     }
 
-    /// <summary>
-    /// A handling office, written as the database owner: a stand-in until office signup exists. Pass a tenant to give it
-    /// an accepted, live link to it.
-    /// </summary>
-    public async Task<Guid> CreateOfficeAsync(Guid? linkedTenant = null)
-    {
-        var office = Guid.NewGuid();
-        await factory.ScalarAsync<object>(
-            "insert into handling_offices (id, code, name, kind, country_code, contact, created_at) values (@id, @code, 'Test office', 'independent-ngo', 'MY', 'office@example.com', now()) returning 1",
-            ("id", office),
-            ("code", "HO-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant()));
-        if (linkedTenant is Guid tenant)
-        {
-            await factory.ScalarAsync<object>(
-                "insert into handling_links (id, tenant_id, office_id, requested_at, accepted_at) values (gen_random_uuid(), @t, @o, now(), now()) returning 1",
-                ("t", tenant),
-                ("o", office));
-        }
-
-        return office;
-    }
-
     /// <summary>An office's person with a password (through the app's own <see cref="PersonAccounts"/> and setup page).</summary>
     public async Task<(Guid Id, string Email)> OfficePersonAsync(Guid office, string role)
     {

@@ -19,7 +19,7 @@ public class OfficeSessionsTests(ComplianceApiFactory factory) : IClassFixture<C
     public async Task CaseHandler_WithoutASecondFactor_Gets403SayingSo_AndTheConsoleSendsThemToEnrol()
     {
         var tenant = await factory.CreateTenantAsync();
-        var office = await _people.CreateOfficeAsync(tenant.TenantId);
+        var office = await _people.CreateOfficeAsync(tenant);
         var (_, email) = await _people.OfficePersonAsync(office, Roles.CaseHandler);
 
         var browser = _people.Browser();
@@ -43,7 +43,7 @@ public class OfficeSessionsTests(ComplianceApiFactory factory) : IClassFixture<C
     {
         var linked = await factory.CreateTenantAsync();
         var other = await factory.CreateTenantAsync();
-        var office = await _people.CreateOfficeAsync(linked.TenantId);
+        var office = await _people.CreateOfficeAsync(linked);
         var (_, email) = await _people.OfficePersonAsync(office, Roles.CaseHandler);
         var browser = _people.Browser();
         await PersonSessions.PostSignInAsync(browser, email, PersonSessions.Password);

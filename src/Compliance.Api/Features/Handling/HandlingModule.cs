@@ -9,6 +9,7 @@ public static class HandlingModule
     public static IServiceCollection AddHandling(this IServiceCollection services)
     {
         services.AddScoped<TestimonyRoster>();
+        services.AddScoped<People.IPersonEvents, RosterPersonEvents>();
         return services;
     }
 

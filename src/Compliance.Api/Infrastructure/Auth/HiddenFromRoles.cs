@@ -43,7 +43,7 @@ public sealed class HidingAuthorizationResultHandler(IProblemDetailsService prob
         if (authorizeResult.Forbidden
             && authorizeResult.AuthorizationFailure is { FailedRequirements: var failed }
             && failed.Any()
-            && failed.All(r => r is SecondFactorRequirement))
+            && failed.All(r => r is SecondFactorRequirement or OfficeSecondFactorRequirement))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return problems.WriteAsync(new ProblemDetailsContext

@@ -53,9 +53,6 @@ public static class Policies
     /// <summary>Employer-side statistics and reports for tenant-wide roles (owner, compliance, auditor).</summary>
     public const string TenantReports = "tenant-reports";
 
-    /// <summary>A handling office's administrator: its people, keys and links.</summary>
-    public const string OfficeAdmin = "office-admin";
-
     /// <summary>Either side of a handling link: the tenant owner or the office admin.</summary>
     public const string LinkParties = "link-parties";
 
@@ -73,9 +70,10 @@ public static class Policies
         auth.AddPolicy(OfficeAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.OfficeAdmin)
             .RequireClaim(ApiKeyAuthenticationHandler.OfficeClaim).AddRequirements(new SecondFactorRequirement()));
         auth.AddPolicy(AuditWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Auditor));
-        auth.AddPolicy(OfficeAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.OfficeAdmin).RequireClaim(ApiKeyAuthenticationHandler.OfficeClaim));
-        auth.AddPolicy(LinkParties, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.OfficeAdmin));
-        auth.AddPolicy(RosterReaders, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Auditor, Roles.OfficeAdmin));
+        auth.AddPolicy(LinkParties, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.OfficeAdmin)
+            .AddRequirements(new OfficeSecondFactorRequirement()));
+        auth.AddPolicy(RosterReaders, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Auditor, Roles.OfficeAdmin)
+            .AddRequirements(new OfficeSecondFactorRequirement()));
         auth.AddPolicy(TenantReports, p => p.RequireAuthenticatedUser().RequireRole(Roles.Owner, Roles.Compliance, Roles.Auditor));
     }
 }

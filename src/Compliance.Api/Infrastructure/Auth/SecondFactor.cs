@@ -46,3 +46,24 @@ public sealed class SecondFactorHandler : AuthorizationHandler<SecondFactorRequi
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// <see cref="SecondFactorRequirement"/> for the people of a handling office only, on policies both sides share
+/// (ending a link, reading the roster): an office's people change and see who reads testimony only with two factors,
+/// while a tenant's people and every key pass.
+/// </summary>
+public sealed class OfficeSecondFactorRequirement : IAuthorizationRequirement;
+
+public sealed class OfficeSecondFactorHandler : AuthorizationHandler<OfficeSecondFactorRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, OfficeSecondFactorRequirement requirement)
+    {
+        if (!PersonClaims.IsPerson(context.User) || !context.User.HasClaim(c => c.Type == ApiKeyAuthenticationHandler.OfficeClaim)
+            || PersonClaims.UsedSecondFactor(context.User))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -135,6 +135,8 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
         ("POST", "/api/v1/grievances/{}/status") => new JsonObject { ["status"] = "acknowledged" },
         ("POST", "/api/v1/grievances/{}/confirm") => [],
         ("POST", "/api/v1/members/{}/disable") => [],
+        ("POST", "/api/v1/handling-links/{}/accept") => [],
+        ("POST", "/api/v1/handling-links/{}/end") => [],
         _ => null,
     };
 
@@ -173,6 +175,11 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
         clients[Roles.Supplier] = factory.Client(await tenant.KeyAsync(Roles.Supplier, supplierId));
         ids["api-keys"] = await Http.IdAsync(await owner.PostAsJsonAsync("/api/v1/api-keys", new { name = "spare", role = "compliance" }));
         ids["members"] = (await PersonSessions.InviteMemberAsync(tenant, "compliance")).Id;
+
+        // The tenant's handling office (made for its case-handler key above): its admin attacks as tenant B's office-admin.
+        clients[Roles.OfficeAdmin] = (await new PersonSessions(factory).OfficeOfAsync(tenant)).Admin;
+        var links = await Http.JsonAsync(await owner.GetAsync("/api/v1/handling-links"));
+        ids["handling-links"] = links.GetProperty("items")[0].GetProperty("id").GetGuid();
         ids["agencies"] = await tenant.CreateAgencyAsync();
         var worker = await tenant.CreateWorkerAsync(siteId);
         ids["workers"] = worker;

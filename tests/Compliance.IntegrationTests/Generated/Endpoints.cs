@@ -16,7 +16,7 @@ public sealed record EndpointInfo(
     string Method, string Pattern, IReadOnlyList<string> Parameters, IReadOnlySet<string>? Allowed, bool Anonymous, string ContentType, IReadOnlyList<string> HiddenFrom)
 {
     /// <summary>A role that may call it, preferring the tenant-wide ones; null when none may.</summary>
-    public string? AnyAllowedRole => Allowed is null ? null : Roles.All.FirstOrDefault(Allowed.Contains);
+    public string? AnyAllowedRole => Allowed is null ? null : Roles.All.Append(Roles.OfficeAdmin).FirstOrDefault(Allowed.Contains);
 }
 
 /// <summary>Every endpoint under <c>/api/v1</c> and <c>/odata</c>, read from ASP.NET Core's <see cref="EndpointDataSource"/>.</summary>
@@ -39,7 +39,7 @@ public static class Endpoints
             if (declared.Count > 0)
             {
                 // Every policy an endpoint carries must pass (they combine with AND): the allowed roles are the intersection.
-                allowed = new HashSet<string>(Roles.All, StringComparer.Ordinal);
+                allowed = new HashSet<string>(Roles.All.Append(Roles.OfficeAdmin), StringComparer.Ordinal);
                 foreach (var data in declared)
                 {
                     var policy = data.Policy is { } name ? await policies.GetPolicyAsync(name) : await policies.GetDefaultPolicyAsync();

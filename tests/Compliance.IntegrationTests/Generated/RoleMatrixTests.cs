@@ -92,6 +92,8 @@ public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHe
         { Policies.OfficeAdmin, [Roles.OfficeAdmin] },
         { Policies.AuditWrite, [Roles.Owner, Roles.Compliance, Roles.Auditor] },
         { Policies.TenantReports, [Roles.Owner, Roles.Compliance, Roles.Auditor] },
+        { Policies.LinkParties, [Roles.Owner, Roles.OfficeAdmin] },
+        { Policies.RosterReaders, [Roles.Owner, Roles.Auditor, Roles.OfficeAdmin] },
     };
 
     [Theory]

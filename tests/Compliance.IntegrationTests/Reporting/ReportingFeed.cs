@@ -98,6 +98,9 @@ public static class ReportingFeed
     {
         var first = await tenant.CreateSupplierAsync();
         var second = await tenant.CreateSupplierAsync();
+
+        // A handling office linked to the tenant, with a handler key: rows on the testimony access roster.
+        await tenant.KeyAsync("case-handler");
         var agencyId = await tenant.CreateAgencyAsync();
         foreach (var supplier in new[] { first, second })
         {

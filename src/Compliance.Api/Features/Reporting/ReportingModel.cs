@@ -43,7 +43,7 @@ public sealed class ReportingModelBuilder
     /// <param name="name">The entity set name (plural, as in the URL).</param>
     /// <param name="typeName">The EDM type name; defaults to the CLR name without a <c>Row</c> suffix.</param>
     /// <param name="expand">The allow-listed <c>$expand</c> paths, at most <see cref="ReportingLimits.MaxExpansionDepth"/> deep.</param>
-    /// <param name="tenantReportsOnly">The set's controller carries <c>[Authorize(Policy = Policies.TenantReports)]</c>.</param>
+    /// <param name="tenantReportsOnly">The set's controller carries an employer-side policy supplier keys do not meet (<c>Policies.TenantReports</c>, or <c>Policies.RosterReaders</c> for the roster).</param>
     public ReportingModelBuilder Set<T>(string name, string[]? expand = null, string? typeName = null, bool tenantReportsOnly = false)
         where T : class
     {

@@ -28,7 +28,7 @@ public static class ReportingSets
         .Set<EscalationRow>("Escalations", tenantReportsOnly: true)
         .Set<NarrativeAccessLogRow>("NarrativeAccessLog", tenantReportsOnly: true)
         .Set<GrievanceStatisticsRow>("GrievanceStatistics", tenantReportsOnly: true)
-        .Set<TestimonyAccessRosterRow>("TestimonyAccessRoster")
+        .Set<TestimonyAccessRosterRow>("TestimonyAccessRoster", tenantReportsOnly: true)
         .Build();
 }
 

@@ -115,7 +115,10 @@ public static partial class HandlingOfficesApi
         var office = NewOffice(request.Name!, OfficeKinds.Internal, request.CountryCode!, request.Contact!, tenantId, clock);
         var now = clock.GetUtcNow();
         var link = new HandlingLink { Id = Guid.CreateVersion7(), TenantId = tenantId, OfficeId = office.Id, RequestedAt = now, AcceptedAt = now };
-        db.AddRange(office, link);
+        // No EF navigations are mapped, so the office is saved before the rows that reference it.
+        db.Add(office);
+        await db.SaveChangesAsync(ct);
+        db.Add(link);
         roster.Append(office.Id, tenantId, RosterChanges.OfficeCreated, office.Name, RosterActors.Tenant);
         roster.Append(office.Id, tenantId, RosterChanges.LinkAccepted, office.Name, RosterActors.Tenant);
         await db.SaveChangesAsync(ct);

@@ -44,7 +44,8 @@ public static class RosterApi
 
     /// <summary>
     /// Wall 1 for the roster (RLS says the same, migration 020): an office sees its rows; a tenant sees its own rows and
-    /// the office-wide rows of each office while it was linked to it.
+    /// the office-wide rows of each office it asked for, from the office's beginning (people added before the link can
+    /// read once it is accepted) up to the link's end.
     /// </summary>
     public static IQueryable<RosterEntry> Visible(ComplianceDbContext db, TenantContext scope)
     {
@@ -58,6 +59,6 @@ public static class RosterApi
         var links = db.Set<HandlingLink>().AsNoTracking();
         return rows.Where(r => r.TenantId == tenant
             || (r.TenantId == null && links.Any(l => l.OfficeId == r.OfficeId && l.TenantId == tenant
-                && r.At >= l.RequestedAt && (l.EndedAt == null || r.At <= l.EndedAt))));
+                && (l.EndedAt == null || r.At <= l.EndedAt))));
     }
 }

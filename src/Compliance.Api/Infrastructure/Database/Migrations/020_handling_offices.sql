@@ -140,7 +140,8 @@ end $$;
 alter table narrative_access_log add column person_id uuid, add column reader_name text, add column reader_office text;
 
 -- The testimony access roster: every change in who can read testimony, appended, never edited or deleted.
--- An office-wide change (an account created, say) is one row with no tenant: each tenant sees it while it was linked.
+-- An office-wide change (an account created, say) is one row with no tenant: each tenant linked to the office sees it,
+-- from the office's beginning (who could read before the link still can) up to the end of its link.
 create table testimony_access_roster (
   id uuid primary key,
   seq bigserial not null,
@@ -168,7 +169,6 @@ create policy roster_parties on testimony_access_roster
               or (tenant_id is null and exists (
                     select 1 from handling_links l
                     where l.office_id = testimony_access_roster.office_id and l.tenant_id = app.current_tenant()
-                      and testimony_access_roster.at >= l.requested_at
                       and (l.ended_at is null or testimony_access_roster.at <= l.ended_at))))))
   with check (office_id = app.current_office() or tenant_id = app.current_tenant());
 insert into app.runtime_revocations values ('testimony_access_roster', 'update'), ('testimony_access_roster', 'delete') on conflict do nothing;

@@ -103,7 +103,10 @@ public partial class OwnerNeverReadsTestimonyTests(ComplianceApiFactory factory,
             var supplier = role == Roles.Supplier ? supplierId : (Guid?)null;
             var minted = await tenant.Owner.PostAsJsonAsync("/api/v1/api-keys", new
             {
-                name = $"minted {role}", role, supplierId = supplier, expiresAt = role == Roles.Auditor ? factory.Clock.GetUtcNow().AddDays(30) : (DateTimeOffset?)null,
+                name = $"minted {role}",
+                role,
+                supplierId = supplier,
+                expiresAt = role == Roles.Auditor ? factory.Clock.GetUtcNow().AddDays(30) : (DateTimeOffset?)null,
             });
             var key = (await Http.JsonAsync(minted, 201)).GetProperty("key").GetString()!;
             callers.Add(($"{role} key", factory.Client(key)));

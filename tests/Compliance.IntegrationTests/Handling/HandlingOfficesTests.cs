@@ -65,8 +65,13 @@ public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<
 
         var response = await factory.Client().PostAsJsonAsync("/api/v1/handling-offices", new
         {
-            name = "Copycat NGO", kind = "independent-ngo", countryCode = "MY", contact = "x@example.org",
-            adminEmail = first.AdminEmail, adminDisplayName = "Someone", adminPassword = PersonSessions.Password,
+            name = "Copycat NGO",
+            kind = "independent-ngo",
+            countryCode = "MY",
+            contact = "x@example.org",
+            adminEmail = first.AdminEmail,
+            adminDisplayName = "Someone",
+            adminPassword = PersonSessions.Password,
         });
 
         await Http.AssertProblemAsync(response, 409);
@@ -190,7 +195,9 @@ public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<
         var link = await PersonSessions.LinkAsync(tenant, office);
         var member = await Http.JsonAsync(await office.Admin.PostAsJsonAsync("/api/v1/office/members", new
         {
-            email = PersonSessions.NewEmail(), displayName = "Handler Hla", role = "case-handler",
+            email = PersonSessions.NewEmail(),
+            displayName = "Handler Hla",
+            role = "case-handler",
         }), 201);
         var keyId = (await Http.JsonAsync(await office.SendForAsync(tenant.TenantId, HttpMethod.Post, "/api/v1/office/api-keys", new { name = "Key Kyaw" }), 201)).GetProperty("id").GetGuid();
         await Http.EnsureStatusAsync(await office.SendForAsync(tenant.TenantId, HttpMethod.Delete, $"/api/v1/office/api-keys/{keyId}"), 204);
@@ -279,7 +286,11 @@ public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<
         var site = await tenant.CreateSiteAsync();
         var created = await Http.JsonAsync(await tenant.Owner.PostAsJsonAsync("/api/v1/handling-offices/internal", new
         {
-            name = "Acme grievance team", countryCode = "MY", contact = "grievance@acme.example", adminEmail = PersonSessions.NewEmail(), adminDisplayName = "Gita",
+            name = "Acme grievance team",
+            countryCode = "MY",
+            contact = "grievance@acme.example",
+            adminEmail = PersonSessions.NewEmail(),
+            adminDisplayName = "Gita",
         }), 201);
         Assert.False(string.IsNullOrEmpty(created.GetProperty("adminSetupCode").GetString()));
         var links = await Http.JsonAsync(await tenant.Owner.GetAsync("/api/v1/handling-links"));

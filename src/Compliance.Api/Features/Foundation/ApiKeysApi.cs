@@ -16,22 +16,8 @@ public static class ApiKeysApi
         public void Validate(Validator v)
         {
             v.Required("name", Name, 100);
-            if (Role == Roles.CaseHandler)
+            if (Roles.ValidateTenantRole(v, Role, SupplierId, "key"))
             {
-                // Testimony readers belong to a handling office, which mints their keys itself (issue #18).
-                v.Add("role", "A tenant cannot create a case-handler key: a handling office linked to the tenant creates its own (POST /api/v1/office/api-keys).");
-            }
-            else if (v.OneOf("role", Role, Roles.Tenant))
-            {
-                if (Role == Roles.Supplier)
-                {
-                    v.Check(SupplierId is not null, "supplierId", "Required for the supplier role.");
-                }
-                else
-                {
-                    v.Check(SupplierId is null, "supplierId", "Only a supplier key is bound to a supplier.");
-                }
-
                 if (Role == Roles.Auditor)
                 {
                     v.Check(ExpiresAt is not null, "expiresAt", "Required for the auditor role: auditor keys are time-limited.");

@@ -21,21 +21,7 @@ public static class MembersApi
         {
             v.Email("email", Email);
             v.Required("displayName", DisplayName, 100);
-            if (Role is not null && Roles.Office.Contains(Role))
-            {
-                v.Add("role", "Office roles are given by a handling office to its own people, never by a tenant.");
-            }
-            else if (v.OneOf("role", Role, Roles.Tenant))
-            {
-                if (Role == Roles.Supplier)
-                {
-                    v.Check(SupplierId is not null, "supplierId", "Required for the supplier role.");
-                }
-                else
-                {
-                    v.Check(SupplierId is null, "supplierId", "Only a supplier member is bound to a supplier.");
-                }
-            }
+            Roles.ValidateTenantRole(v, Role, SupplierId, "member");
         }
     }
 

@@ -21,6 +21,35 @@ public static class Roles
     public static readonly IReadOnlyList<string> Office = [OfficeAdmin, CaseHandler];
 
     public static bool IsValid(string? role) => role is not null && All.Contains(role);
+
+    /// <summary>
+    /// The one rule for whatever a tenant mints for itself, a key or a member: an employer-side role, never one that
+    /// reads testimony (issue #18: a handling office gives those to its own people), and a supplier binding exactly for
+    /// the supplier role. Returns whether the role itself was valid.
+    /// </summary>
+    public static bool ValidateTenantRole(Http.Validator v, string? role, Guid? supplierId, string what)
+    {
+        if (role is not null && Office.Contains(role))
+        {
+            return v.Add("role", $"A tenant cannot create a {role} {what}: testimony is read by a handling office linked to the tenant, which gives that role to its own people (POST /api/v1/office/api-keys, /api/v1/office/members).");
+        }
+
+        if (!v.OneOf("role", role, Tenant))
+        {
+            return false;
+        }
+
+        if (role == Supplier)
+        {
+            v.Check(supplierId is not null, "supplierId", "Required for the supplier role.");
+        }
+        else
+        {
+            v.Check(supplierId is null, "supplierId", $"Only a supplier {what} is bound to a supplier.");
+        }
+
+        return true;
+    }
 }
 
 /// <summary>Authorization policies; endpoint groups name one of these, never a role list inline.</summary>

@@ -277,6 +277,11 @@ public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<
         Assert.Equal($"Admin of {office.Name}", entry.GetProperty("readerName").GetString());
         Assert.Equal(office.Name, entry.GetProperty("readerOffice").GetString());
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("apiKeyId").ValueKind);
+
+        var auditor = factory.Client(await tenant.KeyAsync("auditor"));
+        var row = Assert.Single((await Http.JsonAsync(await auditor.GetAsync("/odata/NarrativeAccessLog"))).GetProperty("value").EnumerateArray());
+        Assert.Equal($"Admin of {office.Name}", row.GetProperty("ReaderName").GetString());
+        Assert.Equal(office.Name, row.GetProperty("ReaderOffice").GetString());
     }
 
     [Fact]

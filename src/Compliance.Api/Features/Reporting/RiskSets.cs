@@ -137,6 +137,12 @@ public sealed class NarrativeAccessLogRow
 
     public Guid? ApiKeyId { get; set; }
 
+    /// <summary>The reader's display name (or key name) when they read; null for a system read (issue #18).</summary>
+    public string? ReaderName { get; set; }
+
+    /// <summary>The handling office the reader belonged to when they read.</summary>
+    public string? ReaderOffice { get; set; }
+
     /// <summary>The day of the read (UTC), never the time (DNH-3, issue 16 hole 4).</summary>
     public DateOnly ReadAt { get; set; }
 }
@@ -259,6 +265,8 @@ public sealed class NarrativeAccessLogController(ComplianceDbContext db) : Repor
         Id = a.Id,
         CaseId = a.GrievanceId,
         ApiKeyId = a.ApiKeyId,
+        ReaderName = a.ReaderName,
+        ReaderOffice = a.ReaderOffice,
         ReadAt = DateOnly.FromDateTime(a.ReadAt.UtcDateTime),
     });
 }

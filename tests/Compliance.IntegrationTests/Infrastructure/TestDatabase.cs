@@ -30,6 +30,18 @@ public static class TestDatabase
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Creates an empty database (no migration applied) and returns its owner connection string.</summary>
+    public static async Task<string> CreateEmptyAsync()
+    {
+        var admin = await Server.Value;
+        var name = $"test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_empty";
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"create database \"{name}\" template template0", connection);
+        await cmd.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+    }
+
     public static async Task DropAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;

@@ -11,7 +11,12 @@ public static class Migrator
 {
     private const long LockKey = 0x436f6d706c69; // "Complian"
 
-    public static async Task MigrateAsync(string ownerConnectionString, DatabaseOptions options, CancellationToken ct = default)
+    public static Task MigrateAsync(string ownerConnectionString, DatabaseOptions options, CancellationToken ct = default) =>
+        MigrateAsync(ownerConnectionString, options, through: null, ct);
+
+    /// <param name="through">Stop after this migration (its number, <c>"019"</c>); null applies all. A database can be
+    /// brought to an old version to prove what a later migration does to the data it finds (tests of migration 020).</param>
+    public static async Task MigrateAsync(string ownerConnectionString, DatabaseOptions options, string? through, CancellationToken ct = default)
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync(ct);
@@ -29,7 +34,7 @@ public static class Migrator
                 }
             }
 
-            foreach (var (id, sql) in Scripts().Where(s => !applied.Contains(s.Id)))
+            foreach (var (id, sql) in Scripts().Where(s => !applied.Contains(s.Id) && (through is null || string.CompareOrdinal(s.Id[..3], through) <= 0)))
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 await using (var cmd = new NpgsqlCommand(sql, connection, tx))

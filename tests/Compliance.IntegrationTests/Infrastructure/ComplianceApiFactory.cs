@@ -86,6 +86,13 @@ public class ComplianceApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
         return client;
     }
 
+    /// <summary>
+    /// A client for a person's browser session, on https: the session, two-factor and antiforgery cookies are Secure
+    /// <c>__Host-</c> cookies, and antiforgery refuses to issue a Secure cookie on a plain-http request. In memory this is
+    /// <c>https://localhost</c> on the test server; a factory serving real sockets overrides it with its https listener.
+    /// </summary>
+    public virtual HttpClient CreateSessionClient(params DelegatingHandler[] handlers) => CreateDefaultClient(new Uri("https://localhost"), handlers);
+
     /// <summary>Signs up a tenant through the public endpoint.</summary>
     public async Task<TestTenant> CreateTenantAsync(string? name = null)
     {

@@ -10,7 +10,7 @@ using OtpNet;
 namespace Compliance.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// People in a browser, through the console's real pages: a cookie-holding client on <c>https://localhost</c> (so the
+/// People in a browser, through the console's real pages: a cookie-holding client on https (so the
 /// Secure <c>__Host-</c> cookies flow), antiforgery tokens scraped from each form, TOTP codes computed from the key the
 /// enrolment page shows. Every client still checks that a 400 wrote nothing.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed partial class PersonSessions(ComplianceApiFactory factory)
 
     /// <summary>A fresh browser: its own cookie jar, no redirects followed.</summary>
     public HttpClient Browser() =>
-        factory.CreateDefaultClient(new Uri("https://localhost"), new CookieContainerHandler(new CookieContainer()), new NothingWrittenOn400(factory.OwnerConnectionString));
+        factory.CreateSessionClient(new CookieContainerHandler(new CookieContainer()), new NothingWrittenOn400(factory.OwnerConnectionString));
 
     public static string NewEmail() => $"person{Interlocked.Increment(ref _counter)}.{Guid.NewGuid():N}@example.com";
 

@@ -138,7 +138,8 @@ public static partial class HandlingOfficesApi
             new InternalOfficeResponse(office.Id, office.Code, link.Id, admin.Person!.Id, admin.SetupCode!));
     }
 
-    private static HandlingOffice NewOffice(string name, string kind, string country, string contact, Guid? internalTenant, TimeProvider clock) => new()
+    /// <summary>A new office row (code, name, kind, country); the demo seeder makes its office with it too.</summary>
+    internal static HandlingOffice NewOffice(string name, string kind, string country, string contact, Guid? internalTenant, TimeProvider clock) => new()
     {
         Id = Guid.CreateVersion7(),
         Code = "HO-" + RandomCodes.New(10),

@@ -483,10 +483,21 @@ public static class ConsolePages
     }
 }
 
-/// <summary>A password hash of nothing anyone knows, verified when there is no real one to check, so every failure costs the same.</summary>
-public sealed class DummyPassword(IPasswordHasher<Person> hasher)
+/// <summary>
+/// A password hash of nothing anyone knows, verified when there is no real one to check, so every failure costs the same.
+/// A singleton (the hash is made once), so it holds its own <see cref="PasswordHasher{TUser}"/> with Identity's options,
+/// the same work as the scoped one Identity registers; a singleton taking the scoped hasher fails the container's scope
+/// validation, which stopped the app from starting in Development.
+/// </summary>
+public sealed class DummyPassword(Microsoft.Extensions.Options.IOptions<PasswordHasherOptions> options)
 {
-    private readonly Lazy<string> _hash = new(() => hasher.HashPassword(new Person(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
+    private readonly PasswordHasher<Person> _hasher = new(options);
 
-    public void Verify(string password) => hasher.VerifyHashedPassword(new Person(), _hash.Value, password);
+    private string? _hash;
+
+    public void Verify(string password)
+    {
+        _hash ??= _hasher.HashPassword(new Person(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        _hasher.VerifyHashedPassword(new Person(), _hash, password);
+    }
 }

@@ -96,6 +96,7 @@ if (connections.Embedded is { } embedded)
 }
 
 app.UseClientAddresses();
+app.UseSecureContext();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRouting();

@@ -42,7 +42,8 @@ public static class ClientAddresses
         var network = configuration.GetSection(NetworkOptions.Section).Get<NetworkOptions>() ?? new NetworkOptions();
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            // The scheme too, so a TLS-terminating proxy's https reaches the Secure-cookie checks of the console.
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
 
             // The framework trusts loopback by default; here nothing is trusted that configuration does not name.
             o.KnownProxies.Clear();
@@ -78,6 +79,36 @@ public static class ClientAddresses
             app.UseForwardedHeaders();
         }
 
+        return app;
+    }
+
+    /// <summary>
+    /// The console's secure context. Development only: a request from this machine over plain http counts as secure, as browsers count
+    /// <c>http://localhost</c> a secure context (they keep its Secure and <c>__Host-</c> cookies). Without it the
+    /// console's antiforgery, which insists on Secure cookies, refuses every page of <c>dotnet run</c>'s
+    /// <c>http://localhost:5080</c>. Anywhere else the console needs HTTPS: at the app, or at a proxy named in
+    /// <c>Network:KnownProxies</c> that sends <c>X-Forwarded-Proto</c>; a console page over plain http is a 400 saying so.
+    /// </summary>
+    public static WebApplication UseSecureContext(this WebApplication app)
+    {
+        var development = app.Environment.IsDevelopment();
+        app.Use((http, next) =>
+        {
+            if (development && !http.Request.IsHttps && http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote))
+            {
+                http.Request.Scheme = Uri.UriSchemeHttps;
+            }
+
+            if (!http.Request.IsHttps && http.Request.Path.StartsWithSegments("/console", StringComparison.OrdinalIgnoreCase))
+            {
+                // Its cookies are Secure: over plain http a sign-in could never hold. Say so rather than fail.
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                http.Response.ContentType = "text/plain; charset=utf-8";
+                return http.Response.WriteAsync("The console is served over HTTPS only (or from this machine in Development).", http.RequestAborted);
+            }
+
+            return next(http);
+        });
         return app;
     }
 

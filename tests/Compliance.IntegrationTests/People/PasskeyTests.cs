@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Compliance.Api.Features.People;
 using Compliance.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace Compliance.IntegrationTests.People;
 
@@ -35,6 +37,19 @@ public class PasskeyTests(ComplianceApiFactory factory) : IClassFixture<Complian
         // Each ask is a new challenge.
         var again = JsonDocument.Parse(await (await PostJsonAsync(browser, ConsolePages.PasskeyRequestOptions, token, "{}")).Content.ReadAsStringAsync()).RootElement;
         Assert.NotEqual(options.GetProperty("challenge").GetString(), again.GetProperty("challenge").GetString());
+    }
+
+    [Fact]
+    public async Task TheRelyingParty_IsPeoplePasskeyServerDomain_WhenSet()
+    {
+        using var configured = factory.WithWebHostBuilder(b => b.UseSetting("People:PasskeyServerDomain", "console.example.org"));
+        var browser = configured.CreateDefaultClient(new Uri("https://localhost"), new CookieContainerHandler(new CookieContainer()));
+        var token = await PersonSessions.TokenAsync(browser, ConsolePages.SignIn);
+
+        var response = await PostJsonAsync(browser, ConsolePages.PasskeyRequestOptions, token, "{}");
+
+        await Http.EnsureStatusAsync(response, 200);
+        Assert.Equal("console.example.org", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("rpId").GetString());
     }
 
     [Fact]

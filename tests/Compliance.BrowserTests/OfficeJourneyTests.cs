@@ -14,7 +14,7 @@ namespace Compliance.BrowserTests;
 /// </summary>
 public class OfficeJourneyTests(KestrelApiFactory factory) : IClassFixture<KestrelApiFactory>
 {
-    private const string Password = "a long enough journey password";
+    internal const string Password = "a long enough journey password";
 
     [Fact]
     public async Task Office_SignsUp_LinksToATenant_ItsHandlerReadsTheCase_AndTheOwnerFindsNoWayToIt()
@@ -188,12 +188,12 @@ public class OfficeJourneyTests(KestrelApiFactory factory) : IClassFixture<Kestr
         return page;
     }
 
-    private static async Task SignInAsync(IPage page, string email)
+    internal static async Task SignInAsync(IPage page, string email)
     {
         await page.GotoAsync("/console/sign-in");
         await page.Locator("#email").FillAsync(email);
         await page.Locator("#password").FillAsync(Password);
-        await page.Locator("form button[type=submit]").ClickAsync();
+        await page.Locator("form[action='/console/sign-in'] button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/console/sign-in", StringComparison.Ordinal));
 
         // The session cookie is the host-only, Secure, SameSite=Strict one the production code sets.
@@ -204,7 +204,7 @@ public class OfficeJourneyTests(KestrelApiFactory factory) : IClassFixture<Kestr
     }
 
     /// <summary>Reads the key the enrolment page shows, computes the current code as an authenticator app would, submits it.</summary>
-    private static async Task EnrolAsync(IPage page)
+    internal static async Task EnrolAsync(IPage page)
     {
         var shown = await page.Locator("#authenticator-key").InnerTextAsync();
         var key = shown.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
@@ -215,7 +215,7 @@ public class OfficeJourneyTests(KestrelApiFactory factory) : IClassFixture<Kestr
         Assert.Equal("with a second factor", await page.Locator("#amr").InnerTextAsync());
     }
 
-    private static async Task SetUpAsync(IPage page, string email, string setupCode)
+    internal static async Task SetUpAsync(IPage page, string email, string setupCode)
     {
         await page.GotoAsync("/console/setup");
         await page.Locator("#email").FillAsync(email);
@@ -227,7 +227,7 @@ public class OfficeJourneyTests(KestrelApiFactory factory) : IClassFixture<Kestr
         Assert.Equal("Your password is set. Sign in with it.", await page.Locator("p.note").InnerTextAsync());
     }
 
-    private static string Path(IPage page) => Path(page.Url);
+    internal static string Path(IPage page) => Path(page.Url);
 
-    private static string Path(string url) => new Uri(url).AbsolutePath.TrimEnd('/') is { Length: > 0 } path ? path : "/";
+    internal static string Path(string url) => new Uri(url).AbsolutePath.TrimEnd('/') is { Length: > 0 } path ? path : "/";
 }

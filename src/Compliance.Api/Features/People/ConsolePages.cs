@@ -10,8 +10,9 @@ namespace Compliance.Api.Features.People;
 
 /// <summary>
 /// The console's server-rendered pages (English for now): sign-in, second factor, enrolment, setup with a one-time code,
-/// password change, sign-out and a home page. No JavaScript; every form carries an antiforgery token; post, then
-/// redirect. Sign-in failures answer one message and one status whatever went wrong, after the same password-hash work.
+/// password change, sign-out and a home page. Every page works without JavaScript; every form carries an antiforgery
+/// token; post, then redirect. Passkeys are the one enhancement: <c>/console/passkeys.js</c> (our own, same origin)
+/// shows their sections only where the browser has WebAuthn, and talks JSON to the passkey endpoints below. Sign-in failures answer one message and one status whatever went wrong, after the same password-hash work.
 /// </summary>
 public static class ConsolePages
 {
@@ -22,6 +23,11 @@ public static class ConsolePages
     public const string Setup = "/console/setup";
     public const string Password = "/console/password";
     public const string SignOut = "/console/sign-out";
+    public const string PasskeyScript = "/console/passkeys.js";
+    public const string Passkeys = "/console/passkeys";
+    public const string PasskeyCreationOptions = "/console/passkeys/creation-options";
+    public const string PasskeyRequestOptions = "/console/passkeys/request-options";
+    public const string PasskeySignIn = "/console/sign-in/passkey";
 
     /// <summary>The policy of the signed-in pages: a person's session (never a key).</summary>
     public const string ConsolePolicy = "console-person";
@@ -31,7 +37,13 @@ public static class ConsolePages
 
     public const string SignInFailed = "That email and password do not match an account that can sign in now. Check them and try again.";
 
-    public const string Csp = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    /// <summary>The console's policy: our own stylesheet and passkey script only (nothing inline), fetches to us only.</summary>
+    public const string Csp = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    public const string PasskeyFailed = "That passkey could not be added. Try again, or use an authenticator app below.";
+
+    /// <summary>The most a credential's JSON may take (a credential id is at most 1023 bytes; attestations are small).</summary>
+    private const int MaxCredentialJsonBytes = 64 * 1024;
 
     private const string CodeFailed = "That code is not right. Type the code your authenticator app shows now.";
 
@@ -43,6 +55,7 @@ public static class ConsolePages
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
             .AddEndpointFilter(ConsoleFilterAsync);
         console.MapGet("/console.css", Stylesheet).AllowAnonymous();
+        console.MapGet("/passkeys.js", Script).AllowAnonymous();
 
         var open = console.MapGroup(string.Empty).AllowAnonymous();
         open.MapGet("/sign-in", SignInForm);
@@ -52,12 +65,16 @@ public static class ConsolePages
         open.MapGet("/setup", SetupForm);
         open.MapPost("/setup", SetupAsync).RequireRateLimiting(AttemptsRateLimit);
         open.MapPost("/sign-out", SignOutAsync);
+        open.MapPost("/passkeys/request-options", PasskeyRequestOptionsAsync).RequireRateLimiting(AttemptsRateLimit);
+        open.MapPost("/sign-in/passkey", PasskeySignInAsync).RequireRateLimiting(AttemptsRateLimit);
 
         var signedIn = console.MapGroup(string.Empty).RequireAuthorization(ConsolePolicy).AddEndpointFilter(SecondFactorFirstAsync);
         signedIn.MapGet("/", HomeAsync);
         signedIn.MapGet("/enrol-two-factor", EnrolFormAsync);
         signedIn.MapPost("/enrol-two-factor", EnrolAsync);
         signedIn.MapPost("/enrol-two-factor/reset", ResetTwoFactorAsync);
+        signedIn.MapPost("/passkeys/creation-options", PasskeyCreationOptionsAsync);
+        signedIn.MapPost("/passkeys", AddPasskeyAsync);
         signedIn.MapGet("/password", PasswordForm);
         signedIn.MapPost("/password", ChangePasswordAsync);
     }
@@ -96,7 +113,8 @@ public static class ConsolePages
         var http = context.HttpContext;
         if (http.User.HasClaim(c => c.Type == ApiKeyAuthenticationHandler.OfficeClaim)
             && !PersonClaims.UsedSecondFactor(http.User)
-            && !http.Request.Path.StartsWithSegments(Enrol, StringComparison.OrdinalIgnoreCase))
+            && !http.Request.Path.StartsWithSegments(Enrol, StringComparison.OrdinalIgnoreCase)
+            && !http.Request.Path.StartsWithSegments(Passkeys, StringComparison.OrdinalIgnoreCase))
         {
             return SeeOther(Enrol);
         }
@@ -106,6 +124,9 @@ public static class ConsolePages
 
     private static IResult Stylesheet(TemplateStore templates) =>
         Results.Text(templates.ReadText("console/console.css"), "text/css; charset=utf-8");
+
+    private static IResult Script(TemplateStore templates) =>
+        Results.Text(templates.ReadText("console/passkeys.js"), "text/javascript; charset=utf-8");
 
     private static IResult Page(TemplateStore templates, string title, string name, object model, int status = StatusCodes.Status200OK) =>
         Results.Content(
@@ -343,6 +364,8 @@ public static class ConsolePages
             OfficeId = person.OfficeId?.ToString(),
             Mfa = PersonClaims.UsedSecondFactor(http.User),
             person.TwoFactorEnabled,
+            Passkeys = (await users.GetPasskeysAsync(person)).Count,
+            CanAddPasskey = CanAddPasskey(person, http.User),
             TokenField = field,
             Token = token,
         });
@@ -374,6 +397,8 @@ public static class ConsolePages
             Key = Grouped(key!),
             QrDataUri = QrDataUri(uri),
             Errors = errors,
+            Passkeys = (await users.GetPasskeysAsync(person)).Count,
+            CanAddPasskey = CanAddPasskey(person, http.User),
             TokenField = field,
             Token = token,
         }, status);
@@ -412,6 +437,126 @@ public static class ConsolePages
         await users.ResetAuthenticatorKeyAsync(person);
         await signIn.ResignInAsync(person, http.User, PersonClaims.Password);
         return SeeOther(Enrol);
+    }
+
+    /// <summary>
+    /// Who may add a passkey: a person without two factors yet (the passkey is their enrolment, as an authenticator app
+    /// is), or one whose session used two factors. Never a password-only session of a person who has two factors.
+    /// </summary>
+    private static bool CanAddPasskey(Person person, ClaimsPrincipal user) =>
+        !person.TwoFactorEnabled || PersonClaims.UsedSecondFactor(user);
+
+    private static IResult Json(int status, object body) => Results.Json(body, statusCode: status);
+
+    /// <summary>The request's body, the JSON of a credential, or null when it is empty or too long.</summary>
+    private static async Task<string?> CredentialJsonAsync(HttpRequest request)
+    {
+        if (request.ContentLength is > MaxCredentialJsonBytes)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var buffer = new char[MaxCredentialJsonBytes + 1];
+        var read = await reader.ReadBlockAsync(buffer.AsMemory(), request.HttpContext.RequestAborted);
+        return read is 0 or > MaxCredentialJsonBytes ? null : new string(buffer, 0, read);
+    }
+
+    /// <summary>
+    /// Options for <c>navigator.credentials.create()</c> for the signed-in person (JSON); the challenge and the person
+    /// are kept in Identity's short-lived two-factor cookie until the credential comes back.
+    /// </summary>
+    private static async Task<IResult> PasskeyCreationOptionsAsync(HttpContext http, UserManager<Person> users, PersonSignInManager signIn)
+    {
+        if (await users.GetUserAsync(http.User) is not { } person)
+        {
+            return Json(StatusCodes.Status401Unauthorized, new { message = "Sign in again." });
+        }
+
+        if (!CanAddPasskey(person, http.User))
+        {
+            return Json(StatusCodes.Status403Forbidden, new { message = "Sign in with your second factor to add a passkey." });
+        }
+
+        var options = await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity
+        {
+            Id = person.Id.ToString(),
+            Name = person.Email ?? person.UserName ?? person.Id.ToString(),
+            DisplayName = person.DisplayName,
+        });
+        return Results.Text(options, "application/json; charset=utf-8");
+    }
+
+    /// <summary>
+    /// Stores the credential <c>navigator.credentials.create()</c> made from <see cref="PasskeyCreationOptionsAsync"/>'s
+    /// options, for the person they were made for. A person without two factors has them now (as with an authenticator
+    /// app: the security stamp changes, other sessions end, the roster hears of it); this session goes on with
+    /// <c>amr=mfa</c>. Anything wrong is a 400 that writes nothing.
+    /// </summary>
+    private static async Task<IResult> AddPasskeyAsync(HttpContext http, UserManager<Person> users, PersonSignInManager signIn, IPersonEvents events)
+    {
+        if (await users.GetUserAsync(http.User) is not { } person)
+        {
+            return Json(StatusCodes.Status401Unauthorized, new { message = "Sign in again." });
+        }
+
+        if (!CanAddPasskey(person, http.User))
+        {
+            return Json(StatusCodes.Status403Forbidden, new { message = "Sign in with your second factor to add a passkey." });
+        }
+
+        if (await CredentialJsonAsync(http.Request) is not { } json)
+        {
+            return Json(StatusCodes.Status400BadRequest, new { message = PasskeyFailed });
+        }
+
+        PasskeyAttestationResult attestation;
+        try
+        {
+            attestation = await signIn.PerformPasskeyAttestationAsync(json);
+        }
+        catch (InvalidOperationException)
+        {
+            // No creation options were issued to this browser, or they were used already.
+            return Json(StatusCodes.Status400BadRequest, new { message = PasskeyFailed });
+        }
+
+        if (!attestation.Succeeded || attestation.UserEntity.Id != person.Id.ToString() || !attestation.Passkey.IsUserVerified)
+        {
+            return Json(StatusCodes.Status400BadRequest, new { message = PasskeyFailed });
+        }
+
+        var added = await users.AddOrUpdatePasskeyAsync(person, attestation.Passkey);
+        if (!added.Succeeded)
+        {
+            return Json(StatusCodes.Status400BadRequest, new { message = PasskeyFailed });
+        }
+
+        if (!person.TwoFactorEnabled)
+        {
+            await users.SetTwoFactorEnabledAsync(person, true);
+            await events.TwoFactorEnabledAsync(person, http.RequestAborted);
+        }
+
+        await signIn.ResignInAsync(person, http.User, PersonClaims.Mfa);
+        return Json(StatusCodes.Status200OK, new { redirect = Home });
+    }
+
+    /// <summary>Options for <c>navigator.credentials.get()</c>, for any passkey of ours the browser holds (JSON).</summary>
+    private static async Task<IResult> PasskeyRequestOptionsAsync(PersonSignInManager signIn) =>
+        Results.Text(await signIn.MakePasskeyRequestOptionsAsync(null), "application/json; charset=utf-8");
+
+    /// <summary>
+    /// Signs in with the credential <c>navigator.credentials.get()</c> returned: a session with <c>amr=mfa</c>, or the
+    /// sign-in form's one failure message, whatever went wrong.
+    /// </summary>
+    private static async Task<IResult> PasskeySignInAsync(HttpContext http, PersonSignInManager signIn)
+    {
+        var json = await CredentialJsonAsync(http.Request);
+        var result = json is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.PasskeySignInAsync(json);
+        return result.Succeeded
+            ? Json(StatusCodes.Status200OK, new { redirect = Home })
+            : Json(StatusCodes.Status401Unauthorized, new { message = SignInFailed });
     }
 
     private static IResult PasswordForm(HttpContext http, IAntiforgery antiforgery, TemplateStore templates)

@@ -65,11 +65,28 @@ public static class PeopleModule
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.SignIn.RequireConfirmedAccount = false;
+
+                // Schema version 3 adds passkeys (person_passkeys, migration 021).
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddEntityFrameworkStores<IdentityStoreContext>()
             .AddSignInManager<PersonSignInManager>()
             .AddClaimsPrincipalFactory<PersonClaimsFactory>()
             .AddDefaultTokenProviders();
+
+        // Passkeys (WebAuthn, issue #18). The relying party is the request's host unless People:PasskeyServerDomain names
+        // it (behind a proxy that rewrites Host, or to share passkeys across subdomains); the origin a browser reports
+        // must match the request's Origin header, Identity's default. User verification (a PIN or biometric on the
+        // device) is required, so a passkey is two factors in one; a discoverable credential lets sign-in start without
+        // an email. The handler is registered here because AddIdentityCore, unlike AddIdentity, leaves it out.
+        var passkeyDomain = configuration["People:PasskeyServerDomain"];
+        services.Configure<IdentityPasskeyOptions>(o =>
+        {
+            o.ServerDomain = string.IsNullOrWhiteSpace(passkeyDomain) ? null : passkeyDomain.Trim();
+            o.UserVerificationRequirement = "required";
+            o.ResidentKeyRequirement = "required";
+        });
+        services.TryAddScoped<IPasskeyHandler<Person>, PasskeyHandler<Person>>();
 
         // Asked for by the issue, and read by Identity's own validator wherever it still runs (the two-factor cookie);
         // the session cookie is checked on every request by SessionRules, which also refuses disabled people.

@@ -82,6 +82,49 @@ public sealed class PersonSignInManager(
     }
 
     /// <summary>
+    /// Signs in with a passkey (the JSON of <c>navigator.credentials.get()</c>, against the options of
+    /// <see cref="SignInManager{TUser}.MakePasskeyRequestOptionsAsync"/>). Identity's own version checks the assertion
+    /// and signs in with <c>amr=pwd</c>, without the checks a password sign-in makes first; ours refuses a disabled or
+    /// locked-out person as a password sign-in does, and, since the passkey proved both possession of the device and
+    /// its user's verification (the options require it, and Identity rejects an assertion without the UV flag), the
+    /// session counts as signed in with two factors: <c>amr=mfa</c>. Never <see cref="SignInResult.TwoFactorRequired"/>.
+    /// </summary>
+    public override async Task<SignInResult> PasskeySignInAsync(string credentialJson)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(credentialJson);
+        PasskeyAssertionResult<Person> assertion;
+        try
+        {
+            assertion = await PerformPasskeyAssertionAsync(credentialJson);
+        }
+        catch (InvalidOperationException)
+        {
+            // No request options were issued to this browser (or they were already used): nothing to check against.
+            return SignInResult.Failed;
+        }
+
+        if (!assertion.Succeeded || !assertion.Passkey.IsUserVerified)
+        {
+            return SignInResult.Failed;
+        }
+
+        var person = assertion.User;
+        if (await PreSignInCheck(person) is { } refused)
+        {
+            return refused;
+        }
+
+        // The new sign count (a cloned authenticator shows as a count that does not grow) and backup state.
+        if (!(await UserManager.AddOrUpdatePasskeyAsync(person, assertion.Passkey)).Succeeded)
+        {
+            return SignInResult.Failed;
+        }
+
+        await SignInWithClaimsAsync(person, new AuthenticationProperties { IsPersistent = false }, [new Claim(PersonClaims.AuthenticationMethod, PersonClaims.Mfa)]);
+        return SignInResult.Success;
+    }
+
+    /// <summary>
     /// Re-issues the current session's cookie after a change that updated the person's security stamp (which ends every
     /// other session), keeping when the session began and stating how it is now authenticated.
     /// </summary>

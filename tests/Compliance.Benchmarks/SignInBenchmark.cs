@@ -34,8 +34,13 @@ public sealed partial class SignInBenchmark : IBenchmark
             var email = $"admin{i}.{Guid.NewGuid():N}@bench.example";
             (await api.PostAsJsonAsync("/api/v1/handling-offices", new
             {
-                name = $"Office {i}", kind = "independent-ngo", countryCode = "MY", contact = "x@bench.example",
-                adminEmail = email, adminDisplayName = $"Admin {i}", adminPassword = Password,
+                name = $"Office {i}",
+                kind = "independent-ngo",
+                countryCode = "MY",
+                contact = "x@bench.example",
+                adminEmail = email,
+                adminDisplayName = $"Admin {i}",
+                adminPassword = Password,
             })).EnsureSuccessStatusCode();
             emails.Add(email);
         }

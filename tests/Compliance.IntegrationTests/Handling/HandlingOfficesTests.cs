@@ -335,6 +335,96 @@ public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task AReportFiledUnderThePromise_StaysClosedToAnInternalOfficeLinkedLater_AndNewReportsDoNot()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var ngo = await _people.SignUpOfficeAsync();
+        await PersonSessions.LinkAsync(tenant, ngo);
+        await VerifyAsync(ngo.Id);
+        var promised = await tenant.FileGrievanceAsync(Intake(narrative: "filed under the promise"));
+
+        // The owner then makes an internal office and signs its admin in with two factors.
+        var adminEmail = PersonSessions.NewEmail();
+        var created = await Http.JsonAsync(await tenant.Owner.PostAsJsonAsync("/api/v1/handling-offices/internal", new
+        {
+            name = "Own team",
+            countryCode = "MY",
+            contact = "hr@acme.example",
+            adminEmail,
+            adminDisplayName = "HR reader",
+        }), 201);
+        await _people.SetUpAsync(adminEmail, created.GetProperty("adminSetupCode").GetString()!);
+        var own = _people.Browser();
+        await Http.EnsureStatusAsync(await PersonSessions.PostSignInAsync(own, adminEmail, PersonSessions.Password), 303);
+        await PersonSessions.EnrolTwoFactorAsync(own);
+        var afterwards = await tenant.FileGrievanceAsync(Intake(narrative: "filed after the internal office"));
+
+        var promisedId = await IdOf(promised);
+        await Http.AssertProblemAsync(await own.GetAsync($"/api/v1/grievances/{promisedId}?tenant={tenant.TenantId}"), 404);
+        var readLater = await Http.JsonAsync(await own.GetAsync($"/api/v1/grievances/{await IdOf(afterwards)}?tenant={tenant.TenantId}"));
+        Assert.Equal("filed after the internal office", readLater.GetProperty("narrative").GetString());
+
+        // The verified NGO it was promised to still reads it.
+        var byNgo = await Http.JsonAsync(await ngo.SendForAsync(tenant.TenantId, HttpMethod.Get, $"/api/v1/grievances/{promisedId}"));
+        Assert.Equal("filed under the promise", byNgo.GetProperty("narrative").GetString());
+    }
+
+    [Fact]
+    public async Task ALinkRequestAlone_ShowsTheTenantNoneOfTheOfficesStaff()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var office = await _people.SignUpOfficeAsync();
+        await Http.EnsureStatusAsync(await tenant.Owner.PostAsJsonAsync("/api/v1/handling-links", new { officeCode = office.Code }), 201);
+
+        var seen = await Http.JsonAsync(await tenant.Owner.GetAsync("/api/v1/testimony-access-roster"));
+
+        var changes = seen.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("change").GetString()).ToList();
+        Assert.Equal(["link-requested"], changes);
+    }
+
+    [Fact]
+    public async Task EndingALink_RevokesTheOfficesKeysForTheTenant_SoARelinkDoesNotReviveThem()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var office = await _people.SignUpOfficeAsync();
+        var link = await PersonSessions.LinkAsync(tenant, office);
+        var key = (await Http.JsonAsync(await office.SendForAsync(tenant.TenantId, HttpMethod.Post, "/api/v1/office/api-keys", new { name = "Old key" }), 201)).GetProperty("key").GetString()!;
+        await Http.EnsureStatusAsync(await factory.Client(key).GetAsync("/api/v1/grievances"), 200);
+
+        await Http.EnsureStatusAsync(await office.Admin.PostAsync($"/api/v1/handling-links/{link}/end", null), 200);
+        await PersonSessions.LinkAsync(tenant, office);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.Client(key).GetAsync("/api/v1/grievances")).StatusCode);
+        var roster = await Http.JsonAsync(await tenant.Owner.GetAsync("/api/v1/testimony-access-roster?pageSize=100"));
+        Assert.Contains(roster.GetProperty("items").EnumerateArray(), r => r.GetProperty("change").GetString() == "key-revoked" && r.GetProperty("subject").GetString() == "Old key");
+    }
+
+    [Fact]
+    public async Task AnotherTenantsInternalOffice_CannotBeRequested()
+    {
+        var a = await factory.CreateTenantAsync();
+        var b = await factory.CreateTenantAsync();
+        var created = await Http.JsonAsync(await a.Owner.PostAsJsonAsync("/api/v1/handling-offices/internal", new
+        {
+            name = "A's own team",
+            countryCode = "MY",
+            contact = "hr@a.example",
+            adminEmail = PersonSessions.NewEmail(),
+            adminDisplayName = "A HR",
+        }), 201);
+
+        await Http.AssertValidationProblemAsync(
+            await b.Owner.PostAsJsonAsync("/api/v1/handling-links", new { officeCode = created.GetProperty("code").GetString() }), "officeCode");
+    }
+
+    private async Task VerifyAsync(Guid office)
+    {
+        var op = factory.Client();
+        op.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
+        await Http.EnsureStatusAsync(await op.PostAsync($"/api/v1/operator/handling-offices/{office}/verify", null), 204);
+    }
+
     /// <summary>The case's id, looked up as the database owner (the worker's intake answer carries none, on purpose).</summary>
     private Task<Guid> IdOf(Filed filed) =>
         factory.ScalarAsync<Guid>("select id from grievances where case_reference = @r", ("r", filed.CaseReference));

@@ -111,10 +111,14 @@ public static class HandlingLinksApi
         }
 
         var side = scope.OfficeId is null ? RosterActors.Tenant : RosterActors.Office;
-        link.EndedAt = clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        link.EndedAt = now;
         link.EndedBy = side;
         var office = await db.Set<HandlingOffice>().AsNoTracking().SingleAsync(o => o.Id == link.OfficeId, ct);
         roster.Append(office.Id, link.TenantId, RosterChanges.LinkEnded, office.Name, side);
+
+        // The office's keys for this tenant are revoked with the link, and put on the roster, by migration 022's
+        // trigger: whichever side ends it, and a later link starts with no key of the old one.
         await db.SaveChangesAsync(ct);
 
         // This instance forgets every key at once; the others when the commit's notification reaches them.

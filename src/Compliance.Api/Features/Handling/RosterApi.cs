@@ -44,8 +44,8 @@ public static class RosterApi
 
     /// <summary>
     /// Wall 1 for the roster (RLS says the same, migration 020): an office sees its rows; a tenant sees its own rows and
-    /// the office-wide rows of each office it asked for, from the office's beginning (people added before the link can
-    /// read once it is accepted) up to the link's end.
+    /// the office-wide rows of each office whose link it accepted, from the office's beginning (people added before the
+    /// link can read once it is accepted) up to the link's end; a mere request shows a stranger nothing (migration 022).
     /// </summary>
     public static IQueryable<RosterEntry> Visible(ComplianceDbContext db, TenantContext scope)
     {
@@ -58,7 +58,7 @@ public static class RosterApi
         var tenant = scope.RequiredTenantId;
         var links = db.Set<HandlingLink>().AsNoTracking();
         return rows.Where(r => r.TenantId == tenant
-            || (r.TenantId == null && links.Any(l => l.OfficeId == r.OfficeId && l.TenantId == tenant
+            || (r.TenantId == null && links.Any(l => l.OfficeId == r.OfficeId && l.TenantId == tenant && l.AcceptedAt != null
                 && (l.EndedAt == null || r.At <= l.EndedAt))));
     }
 }

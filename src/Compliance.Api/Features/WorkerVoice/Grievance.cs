@@ -39,6 +39,13 @@ public sealed class Grievance : ITenantOwned
 
     public DateTimeOffset ReceivedAt { get; set; }
 
+    /// <summary>
+    /// The worker page promised, when this was filed, that the employer cannot see what the worker writes (every
+    /// reader an independent, verified office). Such a report stays closed to any reader that would break the promise
+    /// later: an internal, migrated or unverified office (migration 022).
+    /// </summary>
+    public bool PromisedIndependent { get; set; }
+
     public DateTimeOffset AcknowledgeBy { get; set; }
 
     public DateTimeOffset? AcknowledgedAt { get; set; }

@@ -32,7 +32,8 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
     /// <summary>A case handler's read: null when the case is not in the tenant; otherwise logged, then opened.</summary>
     public async Task<OpenedTestimony?> ReadForHandlerAsync(Guid grievanceId, CancellationToken ct)
     {
-        if (await db.Set<Grievance>().AsNoTracking().SingleOrDefaultAsync(g => g.Id == grievanceId, ct) is not { } g)
+        if (await db.Set<Grievance>().AsNoTracking().SingleOrDefaultAsync(g => g.Id == grievanceId, ct) is not { } g
+            || (g.PromisedIndependent && !await ReaderKeepsThePromiseAsync(ct)))
         {
             return null;
         }
@@ -92,6 +93,18 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
             g.NarrativeCiphertext is null ? null : TestimonyCrypto.Open(key, g.NarrativeCiphertext, g.Id),
             g.ReviewNoteCiphertext is null ? null : TestimonyCrypto.Open(key, g.ReviewNoteCiphertext, TestimonyCrypto.ReviewNoteId(g.Id)),
             [.. messages.Select(m => new OpenedMessage(m.Id, m.Author, m.SentAt, TestimonyCrypto.Open(key, m.Ciphertext, m.Id)))]);
+    }
+
+    /// <summary>
+    /// Whether the reader's office is one the worker page's promise allowed (independent, verified, not migrated): a
+    /// report filed under "your employer cannot see what you write" stays closed to an internal or self-declared office
+    /// linked later (issue #18 review, finding 1).
+    /// </summary>
+    private async Task<bool> ReaderKeepsThePromiseAsync(CancellationToken ct)
+    {
+        var office = db.Tenant.OfficeId;
+        return office is not null && await db.Set<Handling.HandlingOffice>().AsNoTracking().AnyAsync(
+            o => o.Id == office && o.VerifiedAt != null && !o.Migrated && Handling.OfficeKinds.Independent.Contains(o.Kind), ct);
     }
 
     /// <summary>

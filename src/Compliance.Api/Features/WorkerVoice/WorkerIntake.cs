@@ -65,6 +65,7 @@ public sealed class WorkerIntake(
     ReceiptGuessLimiter limiter,
     FollowUpSessions sessions,
     IOptions<IntakeCeilingOptions> ceiling,
+    WhoReads whoReads,
     TimeProvider clock)
 {
     public const int MaxTextLength = 8000;
@@ -85,6 +86,8 @@ public sealed class WorkerIntake(
 
     public async Task<FiledGrievance> FileAsync(Guid tenantId, Guid siteId, NewGrievance request, CancellationToken ct)
     {
+        // What the page promises right now (the same rule it renders with), kept with the report.
+        var promised = WhoReads.EmployerCannotSee(await whoReads.ForTenantAsync(tenantId, ct));
         await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
         var supplierId = await db.Set<Site>().Where(s => s.Id == siteId).Select(s => s.SupplierId).SingleAsync(ct);
         var now = clock.GetUtcNow();
@@ -109,6 +112,7 @@ public sealed class WorkerIntake(
             Severity = critical ? Severities.Critical : null,
             Status = GrievanceStatuses.Received,
             ReceivedAt = now,
+            PromisedIndependent = promised,
             AcknowledgeBy = GrievanceClocks.AcknowledgeBy(now, critical),
             FeedbackBy = GrievanceClocks.FeedbackBy(now, null),
 

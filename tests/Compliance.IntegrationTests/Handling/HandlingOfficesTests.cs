@@ -371,6 +371,34 @@ public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task AnOwnerConfiguredEscalationDestination_RulesThePromiseOut_OnThePageAndOnTheReport()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var site = await tenant.CreateSiteAsync();
+        var ngo = await _people.SignUpOfficeAsync();
+        await PersonSessions.LinkAsync(tenant, ngo);
+        await VerifyAsync(ngo.Id);
+        var promise = factory.Services.GetRequiredService<WorkerLabels>().For("en").WhoReads.EmployerCannotSee;
+        Assert.Contains(promise, WebUtility.HtmlDecode(await factory.Client().GetStringAsync($"/v/{site.IntakeCode}/en")), StringComparison.Ordinal);
+
+        // The owner registers "an NGO" at a URL of its choosing: a consenting worker's words would go there.
+        await Http.EnsureStatusAsync(await tenant.Owner.PostAsJsonAsync("/api/v1/escalation-destinations", new
+        {
+            name = "Our NGO",
+            kind = "ngo",
+            jurisdiction = "MY",
+            url = "https://93.184.216.34/hooks/ours",
+            signingSecret = "test-signing-secret-0123456789-abcdefghij",
+            minimumLevel = "critical",
+            active = true,
+        }), 201);
+
+        Assert.DoesNotContain(promise, WebUtility.HtmlDecode(await factory.Client().GetStringAsync($"/v/{site.IntakeCode}/en")), StringComparison.Ordinal);
+        var filed = await tenant.FileGrievanceAsync(Intake(narrative: "filed with a destination configured"));
+        Assert.False(await factory.ScalarAsync<bool>("select promised_independent from grievances where case_reference = @r", ("r", filed.CaseReference)));
+    }
+
+    [Fact]
     public async Task ALinkRequestAlone_ShowsTheTenantNoneOfTheOfficesStaff()
     {
         var tenant = await factory.CreateTenantAsync();

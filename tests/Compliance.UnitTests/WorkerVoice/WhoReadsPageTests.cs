@@ -120,6 +120,9 @@ public partial class WhoReadsPageTests
         Assert.True(WhoReads.EmployerCannotSee([VerifiedNgo, VerifiedNgo with { Kind = "trade-union" }, VerifiedNgo with { Kind = "independent-helpline" }]));
         Assert.False(WhoReads.EmployerCannotSee([VerifiedNgo, SelfDeclaredHelpline]));
         Assert.False(WhoReads.EmployerCannotSee([VerifiedNgo with { Migrated = true }]));
+
+        // An escalation destination the owner configured rules the promise out, however good the offices.
+        Assert.False(WhoReads.EmployerCannotSee([VerifiedNgo], ownerDestinations: 1));
         Assert.False(WhoReads.EmployerCannotSee([Internal with { Verified = true }]));
         Assert.False(WhoReads.EmployerCannotSee([VerifiedNgo with { Kind = "some-future-kind" }]));
     }

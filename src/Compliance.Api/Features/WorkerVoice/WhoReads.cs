@@ -46,12 +46,24 @@ public sealed class WhoReads(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// How many active escalation destinations the tenant's owner configured (migration 023). Each can receive a
+    /// consenting worker's words at a URL the owner chose, so any one of them rules the promise out.
+    /// </summary>
+    public async Task<int> OwnerDestinationsAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("select app.owner_testimony_destinations(@t)");
+        cmd.Parameters.AddWithValue("t", tenantId);
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
     /// True only when the page may promise "Your employer cannot see what you write": at least one office reads the
     /// reports, none is the company's own, and the service operator has verified every one. A self-declared office may
-    /// be anyone, the employer included, so its word alone does not make the promise true.
+    /// be anyone, the employer included, so its word alone does not make the promise true. Nor may the owner have
+    /// configured an escalation destination: it sends consenting workers' words to a URL the owner chose.
     /// </summary>
-    public static bool EmployerCannotSee(IReadOnlyList<ReadingOffice> offices) =>
-        offices.Count > 0 && offices.All(o => o.Independent && o.Verified);
+    public static bool EmployerCannotSee(IReadOnlyList<ReadingOffice> offices, int ownerDestinations = 0) =>
+        ownerDestinations == 0 && offices.Count > 0 && offices.All(o => o.Independent && o.Verified);
 
     /// <summary>The section's view model in the page's language, for <c>templates/worker/_who-reads.sbn</c>.</summary>
     public static object Section(WhoReadsTexts texts, IReadOnlyList<ReadingOffice> offices)

@@ -64,16 +64,20 @@ public static class WorkerPages
             return NotFoundPage(templates);
         }
 
-        return Content(IntakePage(templates, labels, intakeCode, lang, await whoReads.ForTenantAsync(site.TenantId, ct), [], [], string.Empty, []));
+        return Content(IntakePage(
+            templates, labels, intakeCode, lang, await whoReads.ForTenantAsync(site.TenantId, ct), [], [], string.Empty, [],
+            await whoReads.OwnerDestinationsAsync(site.TenantId, ct)));
     }
 
     /// <summary>
     /// The whole intake form page. It promises that the employer cannot see what the worker writes only when
-    /// <see cref="WhoReads.EmployerCannotSee"/> holds for <paramref name="offices"/>, and always says who reads.
+    /// <see cref="WhoReads.EmployerCannotSee"/> holds for <paramref name="offices"/> and the owner's escalation
+    /// destinations, and always says who reads.
     /// </summary>
     internal static string IntakePage(
         TemplateStore templates, WorkerLabels labels, string intakeCode, string lang, IReadOnlyList<ReadingOffice> offices,
-        IReadOnlyCollection<string> categories, IReadOnlyCollection<string> consent, string narrative, IReadOnlyList<string> errors)
+        IReadOnlyCollection<string> categories, IReadOnlyCollection<string> consent, string narrative, IReadOnlyList<string> errors,
+        int ownerDestinations = 0)
     {
         var texts = labels.For(lang);
         return PageHtml(templates, lang, "intake", new
@@ -85,7 +89,7 @@ public static class WorkerPages
             Narrative = narrative,
             Errors = errors,
             FollowUpUrl = FollowUpUrl(lang),
-            EmployerCannotSee = WhoReads.EmployerCannotSee(offices),
+            EmployerCannotSee = WhoReads.EmployerCannotSee(offices, ownerDestinations),
             EmployerCannotSeeText = texts.WhoReads.EmployerCannotSee,
             WhoReads = WhoReadsHtml(templates, texts, offices),
         });
@@ -125,14 +129,16 @@ public static class WorkerPages
             }
 
             var offices = await whoReads.ForTenantAsync(site.TenantId, ct);
-            return Content(IntakePage(templates, labels, intakeCode, lang, offices, categories, consentKinds, narrative, errors), StatusCodes.Status400BadRequest);
+            var destinations = await whoReads.OwnerDestinationsAsync(site.TenantId, ct);
+            return Content(IntakePage(templates, labels, intakeCode, lang, offices, categories, consentKinds, narrative, errors, destinations), StatusCodes.Status400BadRequest);
         }
 
         if (!limiter.TryTake(http))
         {
             var offices = await whoReads.ForTenantAsync(site.TenantId, ct);
+            var destinations = await whoReads.OwnerDestinationsAsync(site.TenantId, ct);
             return Content(
-                IntakePage(templates, labels, intakeCode, lang, offices, categories, consentKinds, narrative, [labels.For(lang).Errors["too_many_reports"]]),
+                IntakePage(templates, labels, intakeCode, lang, offices, categories, consentKinds, narrative, [labels.For(lang).Errors["too_many_reports"]], destinations),
                 StatusCodes.Status429TooManyRequests);
         }
 

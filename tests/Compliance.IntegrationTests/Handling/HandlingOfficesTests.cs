@@ -19,8 +19,6 @@ namespace Compliance.IntegrationTests.Handling;
 /// </summary>
 public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
 {
-    private const string OperatorKey = "operator-dashboard-key-for-tests-base-0123456789";
-
     private readonly PersonSessions _people = new(factory);
 
     [Fact]
@@ -250,11 +248,9 @@ public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<
         var office = await _people.SignUpOfficeAsync();
         var owner = (await factory.CreateTenantAsync()).Owner;
         await Http.AssertProblemAsync(await owner.PostAsync($"/api/v1/operator/handling-offices/{office.Id}/verify", null), 403);
-        var op = factory.Client();
-        op.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
-        await Http.AssertProblemAsync(await op.PostAsync($"/api/v1/operator/handling-offices/{Guid.NewGuid()}/verify", null), 404);
+        await Http.AssertProblemAsync(await factory.Operator().PostAsync($"/api/v1/operator/handling-offices/{Guid.NewGuid()}/verify", null), 404);
 
-        await Http.EnsureStatusAsync(await op.PostAsync($"/api/v1/operator/handling-offices/{office.Id}/verify", null), 204);
+        await VerifyAsync(office.Id);
 
         var own = await Http.JsonAsync(await office.Admin.GetAsync("/api/v1/office"));
         Assert.True(own.GetProperty("verified").GetBoolean());
@@ -318,9 +314,7 @@ public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<
         var site = await tenant.CreateSiteAsync();
         var office = await _people.SignUpOfficeAsync(name: "Tenaganita Test Office");
         await PersonSessions.LinkAsync(tenant, office);
-        var op = factory.Client();
-        op.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
-        await Http.EnsureStatusAsync(await op.PostAsync($"/api/v1/operator/handling-offices/{office.Id}/verify", null), 204);
+        await VerifyAsync(office.Id);
         var texts = factory.Services.GetRequiredService<WorkerLabels>();
 
         foreach (var lang in Languages.Supported)
@@ -446,12 +440,8 @@ public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<
             await b.Owner.PostAsJsonAsync("/api/v1/handling-links", new { officeCode = created.GetProperty("code").GetString() }), "officeCode");
     }
 
-    private async Task VerifyAsync(Guid office)
-    {
-        var op = factory.Client();
-        op.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
-        await Http.EnsureStatusAsync(await op.PostAsync($"/api/v1/operator/handling-offices/{office}/verify", null), 204);
-    }
+    private async Task VerifyAsync(Guid office) =>
+        await Http.EnsureStatusAsync(await factory.Operator().PostAsync($"/api/v1/operator/handling-offices/{office}/verify", null), 204);
 
     /// <summary>The case's id, looked up as the database owner (the worker's intake answer carries none, on purpose).</summary>
     private Task<Guid> IdOf(Filed filed) =>

@@ -16,6 +16,17 @@ namespace Compliance.IntegrationTests.Infrastructure;
 /// </summary>
 public class ComplianceApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>The installation operator's credential in tests (<c>Operations:DashboardKey</c>).</summary>
+    public const string OperatorKey = "operator-dashboard-key-for-tests-base-0123456789";
+
+    /// <summary>A client carrying the operator's credential, as the installation's operator calls it.</summary>
+    public HttpClient Operator()
+    {
+        var client = Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorKey);
+        return client;
+    }
+
     private int _tenantCounter;
 
     public string OwnerConnectionString { get; protected set; } = string.Empty;
@@ -51,7 +62,7 @@ public class ComplianceApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("People:SignInAttemptsPerMinute", "100000");
 
         // The job dashboard exists only with an operator key; no tenant key opens it.
-        builder.UseSetting("Operations:DashboardKey", "operator-dashboard-key-for-tests-base-0123456789");
+        builder.UseSetting("Operations:DashboardKey", OperatorKey);
 
         // Plan limits are opt-in for tests: billing's own factory sets the real free limits back in Settings().
         builder.UseSetting("Billing:Plans:free:MaxSites", "1000000");

@@ -7,14 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Compliance.IntegrationTests.TrustWalls;
 
-/// <summary>The app with an operator credential for the job dashboard, and escalations allowed to loopback.</summary>
+/// <summary>The app (with the base factory's operator credential, <see cref="ComplianceApiFactory.OperatorKey"/>) and escalations allowed to loopback.</summary>
 public sealed class OperatorFactory : ComplianceApiFactory
 {
-    public const string OperatorKey = "operator-dashboard-key-for-tests-0123456789";
-
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
-        new("Operations:DashboardKey", OperatorKey),
         new("Escalation:AllowLoopback", "true"),
         new("Escalation:TimeoutSeconds", "2"),
     ];

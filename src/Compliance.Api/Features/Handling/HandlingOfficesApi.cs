@@ -33,6 +33,4 @@ public static partial class HandlingOfficesApi
         var office = await db.Set<HandlingOffice>().AsNoTracking().SingleOrDefaultAsync(o => o.Id == scope.OfficeId, ct);
         return office is null ? TypedResults.NotFound() : TypedResults.Ok(OfficeView.From(office));
     }
-
-    static partial void MapSignup(RouteGroupBuilder api);
 }

@@ -67,7 +67,7 @@ public static partial class HandlingOfficesApi
     /// <param name="AdminSetupCode">Shown once: the admin sets their password with it at /console/setup.</param>
     public sealed record InternalOfficeResponse(Guid OfficeId, string Code, Guid LinkId, Guid AdminId, string AdminSetupCode);
 
-    static partial void MapSignup(RouteGroupBuilder api)
+    private static void MapSignup(RouteGroupBuilder api)
     {
         var group = api.MapGroup("/handling-offices").WithTags("Handling offices");
         group.MapPost("/", SignUpAsync)

@@ -17,6 +17,13 @@ public sealed record ReadingOffice(string Name, string Kind, bool Verified, bool
     public bool Independent => OfficeKinds.Independent.Contains(Kind) && !Migrated;
 }
 
+/// <summary>Who can read a tenant's reports: its reading offices and the owner's active escalation destinations.</summary>
+public sealed record Readers(IReadOnlyList<ReadingOffice> Offices, int OwnerDestinations)
+{
+    /// <summary>Whether the page may promise that the employer cannot see what the worker writes (<see cref="WhoReads.EmployerCannotSee"/>).</summary>
+    public bool EmployerCannotSee => WhoReads.EmployerCannotSee(Offices, OwnerDestinations);
+}
+
 /// <summary>
 /// Who reads a tenant's reports, for the worker pages' "Who reads your report" section. Reads
 /// <c>app.offices_reading</c> (migration 020, bypass 8) on a plain connection, like intake codes are resolved: the
@@ -24,12 +31,17 @@ public sealed record ReadingOffice(string Name, string Kind, bool Verified, bool
 /// </summary>
 public sealed class WhoReads(NpgsqlDataSource dataSource)
 {
-    /// <summary>The offices whose accepted, live link lets them read <paramref name="tenantId"/>'s reports, oldest link first.</summary>
-    public async Task<IReadOnlyList<ReadingOffice>> ForTenantAsync(Guid tenantId, CancellationToken ct)
+    /// <summary>
+    /// Who can read <paramref name="tenantId"/>'s reports, in one round trip: the offices whose accepted, live link lets
+    /// them read (oldest link first), and how many active escalation destinations the owner configured (migration
+    /// 023): each can receive a consenting worker's words at a URL the owner chose, so any one rules the promise out.
+    /// </summary>
+    public async Task<Readers> ForTenantAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("select name, kind, verified, migrated, since, readers from app.offices_reading(@t)");
-        cmd.Parameters.AddWithValue("t", tenantId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("select name, kind, verified, migrated, since, readers from app.offices_reading($1)") { Parameters = { new() { Value = tenantId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("select app.owner_testimony_destinations($1)") { Parameters = { new() { Value = tenantId } } });
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         var offices = new List<ReadingOffice>();
         while (await reader.ReadAsync(ct))
         {
@@ -42,18 +54,9 @@ public sealed class WhoReads(NpgsqlDataSource dataSource)
                 reader.GetInt32(5)));
         }
 
-        return offices;
-    }
-
-    /// <summary>
-    /// How many active escalation destinations the tenant's owner configured (migration 023). Each can receive a
-    /// consenting worker's words at a URL the owner chose, so any one of them rules the promise out.
-    /// </summary>
-    public async Task<int> OwnerDestinationsAsync(Guid tenantId, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand("select app.owner_testimony_destinations(@t)");
-        cmd.Parameters.AddWithValue("t", tenantId);
-        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        return new Readers(offices, reader.GetInt32(0));
     }
 
     /// <summary>

@@ -87,7 +87,7 @@ public sealed class WorkerIntake(
     public async Task<FiledGrievance> FileAsync(Guid tenantId, Guid siteId, NewGrievance request, CancellationToken ct)
     {
         // What the page promises right now (the same rule it renders with), kept with the report.
-        var promised = WhoReads.EmployerCannotSee(await whoReads.ForTenantAsync(tenantId, ct), await whoReads.OwnerDestinationsAsync(tenantId, ct));
+        var promised = (await whoReads.ForTenantAsync(tenantId, ct)).EmployerCannotSee;
         await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
         var supplierId = await db.Set<Site>().Where(s => s.Id == siteId).Select(s => s.SupplierId).SingleAsync(ct);
         var now = clock.GetUtcNow();

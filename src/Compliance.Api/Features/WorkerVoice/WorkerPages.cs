@@ -64,9 +64,8 @@ public static class WorkerPages
             return NotFoundPage(templates);
         }
 
-        return Content(IntakePage(
-            templates, labels, intakeCode, lang, await whoReads.ForTenantAsync(site.TenantId, ct), [], [], string.Empty, [],
-            await whoReads.OwnerDestinationsAsync(site.TenantId, ct)));
+        var readers = await whoReads.ForTenantAsync(site.TenantId, ct);
+        return Content(IntakePage(templates, labels, intakeCode, lang, readers.Offices, [], [], string.Empty, [], readers.OwnerDestinations));
     }
 
     /// <summary>
@@ -128,17 +127,17 @@ public static class WorkerPages
                 errors.Add(texts.Errors[narrative.Length > WorkerIntake.MaxTextLength ? "narrative_too_long" : "narrative"]);
             }
 
-            var offices = await whoReads.ForTenantAsync(site.TenantId, ct);
-            var destinations = await whoReads.OwnerDestinationsAsync(site.TenantId, ct);
-            return Content(IntakePage(templates, labels, intakeCode, lang, offices, categories, consentKinds, narrative, errors, destinations), StatusCodes.Status400BadRequest);
+            var readers = await whoReads.ForTenantAsync(site.TenantId, ct);
+            return Content(
+                IntakePage(templates, labels, intakeCode, lang, readers.Offices, categories, consentKinds, narrative, errors, readers.OwnerDestinations),
+                StatusCodes.Status400BadRequest);
         }
 
         if (!limiter.TryTake(http))
         {
-            var offices = await whoReads.ForTenantAsync(site.TenantId, ct);
-            var destinations = await whoReads.OwnerDestinationsAsync(site.TenantId, ct);
+            var readers = await whoReads.ForTenantAsync(site.TenantId, ct);
             return Content(
-                IntakePage(templates, labels, intakeCode, lang, offices, categories, consentKinds, narrative, [labels.For(lang).Errors["too_many_reports"]], destinations),
+                IntakePage(templates, labels, intakeCode, lang, readers.Offices, categories, consentKinds, narrative, [labels.For(lang).Errors["too_many_reports"]], readers.OwnerDestinations),
                 StatusCodes.Status429TooManyRequests);
         }
 
@@ -219,7 +218,7 @@ public static class WorkerPages
         }
 
         // The grievance's tenant, not the worker's say: the same offices the intake page showed, as they are now.
-        var offices = await whoReads.ForTenantAsync(g.TenantId, ct);
+        var offices = (await whoReads.ForTenantAsync(g.TenantId, ct)).Offices;
         return Content(
             FollowUpResultPage(templates, labels.For(g.Language), view, intake.SessionFor(g), offices, error),
             error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);

@@ -5,6 +5,7 @@ using Compliance.Api.Features.Demo;
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.Handling;
 using Compliance.Api.Features.Health;
+using Compliance.Api.Features.Pages;
 using Compliance.Api.Features.People;
 using Compliance.Api.Features.Recruitment;
 using Compliance.Api.Features.Reporting;
@@ -87,6 +88,7 @@ builder.Services.AddRisk(builder.Configuration);
 builder.Services.AddReporting(builder.Configuration);
 builder.Services.AddBilling(builder.Configuration);
 builder.Services.AddPeople(builder.Configuration);
+builder.Services.AddConsolePages();
 
 var app = builder.Build();
 

@@ -77,6 +77,7 @@ public static class ConsolePages
         signedIn.MapPost("/passkeys", AddPasskeyAsync);
         signedIn.MapGet("/password", PasswordForm);
         signedIn.MapPost("/password", ChangePasswordAsync);
+        Pages.PagesModule.Map(signedIn);
     }
 
     /// <summary>The console's response headers, on every page and redirect; and a forged form post stops here.</summary>

@@ -80,10 +80,12 @@ public static class CaseHandlingApi
         }
     }
 
-    public sealed record TriageRequest(string[]? Indicators, string? Severity) : IValidatable
+    /// <param name="SubStatus">The office's own word for where the case stands (at most 80 characters); the worker never sees it.</param>
+    public sealed record TriageRequest(string[]? Indicators, string? Severity, string? SubStatus = null) : IValidatable
     {
         public void Validate(Validator v)
         {
+            v.Optional("subStatus", SubStatus, Casework.MaxSubStatusLength);
             if (v.Required("indicators", (object?)Indicators))
             {
                 foreach (var code in Indicators!.Where(c => !Compliance.Domain.Reference.Indicators.IsValid(c)))
@@ -105,6 +107,43 @@ public static class CaseHandlingApi
         }
     }
 
+    public sealed record NoteRequest(string? Visibility, string? Text) : IValidatable
+    {
+        public void Validate(Validator v)
+        {
+            v.OneOf("visibility", Visibility, CaseNote.Visibilities);
+            v.Required("text", Text, CaseNote.MaxLength);
+        }
+    }
+
+    /// <param name="DestinationId">A configured escalation destination of the tenant; or give <paramref name="Organisation"/> and <paramref name="Kind"/>.</param>
+    /// <param name="Organisation">A named outside organisation (at most 200 characters).</param>
+    /// <param name="Kind">The outside organisation's destination kind: the worker must have consented to it.</param>
+    /// <param name="FollowUpBy">The day the office checks what became of the referral (today or later).</param>
+    public sealed record ReferralRequest(Guid? DestinationId, string? Organisation, string? Kind, DateOnly? FollowUpBy) : IValidatable
+    {
+        public void Validate(Validator v)
+        {
+            if (v.Check(DestinationId is null ^ Organisation is null, "organisation", "Give either destinationId or organisation, not both.")
+                && Organisation is not null)
+            {
+                v.Optional("organisation", Organisation, CaseReferral.MaxOrganisationLength);
+                v.OneOf("kind", Kind, DestinationKinds.All);
+            }
+            else if (DestinationId is not null)
+            {
+                v.Check(Kind is null, "kind", "A destination's kind is its own; give kind only with organisation.");
+            }
+
+            v.Required("followUpBy", (object?)FollowUpBy);
+        }
+    }
+
+    public sealed record ReferralUpdate(string? State, DateOnly? FollowUpBy) : IValidatable
+    {
+        public void Validate(Validator v) => v.OneOf("state", State, CaseReferral.States);
+    }
+
     public sealed record ReplyView(Guid Id, DateTimeOffset SentAt, string Text);
 
     public static void Map(RouteGroupBuilder api)
@@ -118,6 +157,12 @@ public static class CaseHandlingApi
         group.MapPost("/{id:guid}/confirm", ConfirmAsync)
             .WithSummary("Confirm a report held for review (its intake code was over the daily ceiling): it then counts in statistics and risk evidence.");
         group.MapPost("/{id:guid}/status", ChangeStatusAsync).WithSummary("Move the case: received → acknowledged → in-progress → resolved | referred | closed.");
+        group.MapGet("/{id:guid}/notes", ListNotesAsync).WithSummary("The office's internal notes and the caller's own private notes. Never shown to the worker, never in a dossier.");
+        group.MapPost("/{id:guid}/notes", AddNoteAsync).WithSummary("Add an internal note (the office) or a private note (its author only; people, not keys).");
+        group.MapGet("/{id:guid}/referrals", ListReferralsAsync).WithSummary("The case's referrals with their state and follow-up date.");
+        group.MapPost("/{id:guid}/referrals", ReferAsync).WithSummary("Refer the case to a destination or a named organisation the worker consented to (DNH-5), with a follow-up date.");
+        group.MapPut("/{id:guid}/referrals/{referralId:guid}", UpdateReferralAsync).WithSummary("Track a referral: sent, accepted, declined, referred-on, closed; optionally a new follow-up date.");
+        group.MapGet("/{id:guid}/consent-history", ConsentHistoryAsync).WithSummary("Every change of the worker's consent per destination kind, at day precision.");
     }
 
     private static async Task<Ok<Paged<GrievanceSummary>>> ListAsync(
@@ -195,101 +240,42 @@ public static class CaseHandlingApi
         return TypedResults.Ok(GrievanceSummary.From(g, clock.GetUtcNow()));
     }
 
-    private static async Task<Results<Created<ReplyView>, NotFound, ProblemHttpResult>> ReplyAsync(
-        Guid id, ReplyRequest request, ComplianceDbContext db, WorkerIntake intake, TemplateStore templates, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Created<ReplyView>, NotFound, ValidationProblem, ProblemHttpResult>> ReplyAsync(Guid id, ReplyRequest request, Casework casework, CancellationToken ct) =>
+        Answer(await casework.ReplyAsync(id, request.Text, request.Template, ct), m => TypedResults.Created($"/api/v1/grievances/{id}", new ReplyView(m.Id, m.SentAt, m.Text)));
+
+    private static async Task<Results<Ok<GrievanceSummary>, NotFound, ValidationProblem, ProblemHttpResult>> TriageAsync(Guid id, TriageRequest request, Casework casework, TimeProvider clock, CancellationToken ct) =>
+        Answer(await casework.TriageAsync(id, request.Indicators!, request.Severity!, request.SubStatus, ct), g => TypedResults.Ok(GrievanceSummary.From(g, clock.GetUtcNow())));
+
+    private static async Task<Results<Ok<GrievanceSummary>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(Guid id, StatusRequest request, Casework casework, TimeProvider clock, CancellationToken ct) =>
+        Answer(await casework.ChangeStatusAsync(id, request.Status!, request.ReviewNote, ct), g => TypedResults.Ok(GrievanceSummary.From(g, clock.GetUtcNow())));
+
+    private static async Task<Results<Ok<IReadOnlyList<CaseNoteView>>, NotFound, ValidationProblem, ProblemHttpResult>> ListNotesAsync(Guid id, Casework casework, CancellationToken ct) =>
+        Answer(await casework.NotesAsync(id, ct), TypedResults.Ok);
+
+    private static async Task<Results<Created<CaseNoteView>, NotFound, ValidationProblem, ProblemHttpResult>> AddNoteAsync(Guid id, NoteRequest request, Casework casework, CancellationToken ct) =>
+        Answer(await casework.AddNoteAsync(id, request.Visibility!, request.Text!, ct), n => TypedResults.Created($"/api/v1/grievances/{id}/notes", n));
+
+    private static async Task<Results<Ok<IReadOnlyList<CaseReferralView>>, NotFound, ValidationProblem, ProblemHttpResult>> ListReferralsAsync(Guid id, Casework casework, CancellationToken ct) =>
+        Answer(await casework.ReferralsAsync(id, ct), TypedResults.Ok);
+
+    private static async Task<Results<Created<CaseReferralView>, NotFound, ValidationProblem, ProblemHttpResult>> ReferAsync(Guid id, ReferralRequest request, Casework casework, CancellationToken ct) =>
+        Answer(
+            await casework.ReferAsync(id, request.DestinationId, request.Organisation, request.Kind, request.FollowUpBy!.Value, ct),
+            r => TypedResults.Created($"/api/v1/grievances/{id}/referrals/{r.Id}", r));
+
+    private static async Task<Results<Ok<CaseReferralView>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateReferralAsync(Guid id, Guid referralId, ReferralUpdate request, Casework casework, CancellationToken ct) =>
+        Answer(await casework.UpdateReferralAsync(id, referralId, request.State!, request.FollowUpBy, ct), TypedResults.Ok);
+
+    private static async Task<Results<Ok<IReadOnlyList<ConsentEventView>>, NotFound, ValidationProblem, ProblemHttpResult>> ConsentHistoryAsync(Guid id, Casework casework, CancellationToken ct) =>
+        Answer(await casework.ConsentHistoryAsync(id, ct), TypedResults.Ok);
+
+    /// <summary>A case operation's outcome as the API answers it: its result, 404, a 400 naming the field, or a 409.</summary>
+    private static Results<TOk, NotFound, ValidationProblem, ProblemHttpResult> Answer<T, TOk>(CaseResult<T> done, Func<T, TOk> ok)
+        where TOk : IResult => done.Problem switch
     {
-        if (await db.Set<Grievance>().SingleOrDefaultAsync(g => g.Id == id, ct) is not { } g)
-        {
-            return TypedResults.NotFound();
-        }
-
-        if (!WorkerIntake.AcceptsMessages(g))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This case's testimony was deleted under retention; it takes no new messages.");
-        }
-
-        var text = request.Text
-            ?? templates.Render($"worker/{g.Language}/replies/{request.Template}.sbn", new { g.CaseReference }).Trim();
-        var message = intake.AddMessage(g, GrievanceMessage.Handler, text, db.Tenant.ApiKeyId);
-        g.FeedbackAt ??= clock.GetUtcNow();
-        g.FeedbackOverdue = false;
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/grievances/{g.Id}", new ReplyView(message.Id, message.SentAt, text));
-    }
-
-    private static async Task<Results<Ok<GrievanceSummary>, NotFound, ValidationProblem>> TriageAsync(
-        Guid id, TriageRequest request, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
-    {
-        if (await db.Set<Grievance>().SingleOrDefaultAsync(g => g.Id == id, ct) is not { } g)
-        {
-            return TypedResults.NotFound();
-        }
-
-        // Triage adds to what the worker said; it never removes a category's indicator (no credibility score).
-        var indicators = GrievanceCategories.IndicatorsFor(g.Categories).Concat(request.Indicators!).ToHashSet(StringComparer.Ordinal);
-        var hardTrigger = HardTriggers.AnyFromWorker(indicators);
-        var critical = g.Critical || hardTrigger || request.Severity == Severities.Critical;
-        if (critical && request.Severity != Severities.Critical)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["severity"] = ["A critical case (critical category, CH01, FL05 or FL03) keeps severity 'critical'."],
-            });
-        }
-
-        g.Indicators = [.. Indicators.All.Where(indicators.Contains)];
-        g.Severity = request.Severity;
-        if (critical && !g.Critical)
-        {
-            g.Critical = true;
-            var sooner = GrievanceClocks.AcknowledgeBy(g.ReceivedAt, critical: true);
-            g.AcknowledgeBy = sooner < g.AcknowledgeBy ? sooner : g.AcknowledgeBy;
-        }
-
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(GrievanceSummary.From(g, clock.GetUtcNow()));
-    }
-
-    private static async Task<Results<Ok<GrievanceSummary>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(
-        Guid id, StatusRequest request, ComplianceDbContext db, TestimonyCrypto crypto, TimeProvider clock, CancellationToken ct)
-    {
-        if (await db.Set<Grievance>().SingleOrDefaultAsync(g => g.Id == id, ct) is not { } g)
-        {
-            return TypedResults.NotFound();
-        }
-
-        var to = request.Status!;
-        if (!GrievanceStatuses.CanMove(g.Status, to))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A case cannot move from '{g.Status}' to '{to}'.");
-        }
-
-        // DNH-8: a case that may concern a child is never closed or resolved without a recorded review.
-        var ends = to is GrievanceStatuses.Closed or GrievanceStatuses.Resolved;
-        if (ends && g.Indicators.Contains(Indicators.ChildUnder18) && string.IsNullOrWhiteSpace(request.ReviewNote))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["reviewNote"] = ["A case flagged CH01 (under 18) needs a review note to be resolved or closed."],
-            });
-        }
-
-        var now = clock.GetUtcNow();
-        if (request.ReviewNote is { } note && g.WrappedKey is not null)
-        {
-            g.ReviewNoteCiphertext = TestimonyCrypto.Seal(crypto.Unwrap(g.WrappedKey, g.Id), note, TestimonyCrypto.ReviewNoteId(g.Id));
-        }
-
-        if (to == GrievanceStatuses.Acknowledged)
-        {
-            g.AcknowledgedAt = now;
-            g.AcknowledgeOverdue = false;
-            g.FeedbackBy = GrievanceClocks.FeedbackBy(g.ReceivedAt, now);
-        }
-
-        g.ClosedAt = to == GrievanceStatuses.Closed ? now : null;
-        g.Status = to;
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(GrievanceSummary.From(g, now));
-    }
+        null => ok(done.Value!),
+        { Status: StatusCodes.Status404NotFound } => TypedResults.NotFound(),
+        { Field: { } field } p => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [p.Title] }),
+        var p => TypedResults.Problem(statusCode: p.Status, title: p.Title),
+    };
 }

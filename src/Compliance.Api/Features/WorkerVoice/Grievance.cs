@@ -37,6 +37,15 @@ public sealed class Grievance : ITenantOwned
 
     public required string Status { get; set; }
 
+    /// <summary>The office's own word for where the case stands; never shown to the worker (migration 024).</summary>
+    public string? SubStatus { get; set; }
+
+    /// <summary>How the report came in: <c>web</c>, <c>sms</c>, <c>whatsapp</c> or <c>voice</c>.</summary>
+    public string Channel { get; set; } = ReportChannels.Web;
+
+    /// <summary>Set by the reminder job when the next open clock comes due within a day.</summary>
+    public bool DueSoon { get; set; }
+
     public DateTimeOffset ReceivedAt { get; set; }
 
     /// <summary>
@@ -117,6 +126,17 @@ public sealed class Grievance : ITenantOwned
             }
         }
     }
+}
+
+/// <summary>The channels a worker can report through.</summary>
+public static class ReportChannels
+{
+    public const string Web = "web";
+    public const string Sms = "sms";
+    public const string WhatsApp = "whatsapp";
+    public const string Voice = "voice";
+
+    public static readonly IReadOnlyList<string> All = [Web, Sms, WhatsApp, Voice];
 }
 
 /// <summary>A message on a case: from the worker (through the receipt) or a case handler's reply. Encrypted.</summary>

@@ -128,7 +128,7 @@ public static class IntakeApi
         HttpContext http, ConsentRequest request, WorkerIntake intake, CancellationToken ct) =>
         WithCaseAsync(http, request.Receipt, intake, g =>
         {
-            g.SetConsent(request.Consent!);
+            intake.ChangeConsent(g, request.Consent!);
             return null;
         }, ct);
 

@@ -120,6 +120,7 @@ public sealed class WorkerIntake(
             HeldForReview = filedToday >= ceiling.Value.DailyCeilingPerCode,
         };
         grievance.SetConsent(request.Consent);
+        RecordConsent(grievance, grievance.Consent());
         var (dataKey, wrapped) = crypto.NewDataKey(grievance.Id);
         grievance.WrappedKey = wrapped;
         grievance.NarrativeCiphertext = TestimonyCrypto.Seal(dataKey, request.Narrative, grievance.Id);
@@ -206,6 +207,26 @@ public sealed class WorkerIntake(
 
     /// <summary>Adds an encrypted message to the case (author worker or handler). Never changes the status.</summary>
     /// <exception cref="InvalidOperationException">The case's testimony was deleted (<see cref="AcceptsMessages"/>).</exception>
+    /// <summary>
+    /// Sets the worker's consent for the kinds named in <paramref name="changes"/> and records each kind whose answer
+    /// changed in the consent history, at day precision (the case handler's consent panel reads it).
+    /// </summary>
+    public void ChangeConsent(Grievance grievance, IEnumerable<KeyValuePair<string, bool>> changes)
+    {
+        var before = grievance.Consent();
+        grievance.SetConsent(changes);
+        RecordConsent(grievance, grievance.Consent().Where(c => before[c.Key] != c.Value));
+    }
+
+    private void RecordConsent(Grievance grievance, IEnumerable<KeyValuePair<string, bool>> answers)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        foreach (var (kind, given) in answers)
+        {
+            db.Add(new ConsentEvent { Id = Guid.NewGuid(), GrievanceId = grievance.Id, Kind = kind, Given = given, OnDay = today });
+        }
+    }
+
     public GrievanceMessage AddMessage(Grievance grievance, string author, string text, Guid? apiKeyId)
     {
         if (!AcceptsMessages(grievance))

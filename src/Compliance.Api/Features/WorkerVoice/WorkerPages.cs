@@ -177,7 +177,7 @@ public static class WorkerPages
         WithCaseAsync(http, intake, whoReads, templates, labels, (g, form) =>
         {
             var ticked = form["consent"].ToArray();
-            g.SetConsent(DestinationKinds.All.Select(k => KeyValuePair.Create(k, ticked.Contains(k))));
+            intake.ChangeConsent(g, DestinationKinds.All.Select(k => KeyValuePair.Create(k, ticked.Contains(k))));
             return null;
         }, ct);
 

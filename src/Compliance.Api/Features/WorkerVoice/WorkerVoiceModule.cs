@@ -33,6 +33,7 @@ public static class WorkerVoiceModule
             .Validate(o => o.DailyCeilingPerCode > 0, "WorkerVoice:Intake:DailyCeilingPerCode must be positive.").ValidateOnStart();
         services.AddScoped<WorkerIntake>();
         services.AddScoped<TestimonyReader>();
+        services.AddScoped<Casework>();
         services.AddScoped<GrievanceClockJob>();
         services.AddScoped<GrievanceRetentionJob>();
 

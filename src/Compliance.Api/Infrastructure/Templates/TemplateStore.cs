@@ -45,9 +45,20 @@ public sealed class TemplateStore
     });
 
     /// <summary>Renders <paramref name="relativePath"/> with <paramref name="model"/> (an object or a dictionary).</summary>
-    public string Render(string relativePath, object model)
+    public string Render(string relativePath, object model) => Render(relativePath, model, shared: null);
+
+    /// <summary>
+    /// Renders with <paramref name="shared"/> values (a page's strings, its form token) beside the model's members;
+    /// a model member of the same name wins.
+    /// </summary>
+    public string Render(string relativePath, object model, IReadOnlyDictionary<string, object?>? shared)
     {
         var globals = new ScriptObject();
+        foreach (var (name, value) in shared ?? new Dictionary<string, object?>())
+        {
+            globals[name] = value;
+        }
+
         globals.Import(model, renamer: StandardMemberRenamer.Default);
         var context = new TemplateContext { StrictVariables = false, MemberRenamer = StandardMemberRenamer.Default };
         context.PushGlobal(globals);

@@ -9,8 +9,9 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace Compliance.Api.Features.Pages;
 
 /// <summary>
-/// The console's strings, one file per language under <c>templates/console/strings/</c> (English first): a handler's
-/// language is added by adding its file. Templates read them as <c>t.&lt;key&gt;</c>.
+/// The console's strings, one folder per language under <c>templates/console/strings/</c> (English first), one file
+/// per area of the console: a handler's language is added by adding its folder. Templates read them as
+/// <c>t.&lt;key&gt;</c>. A key defined twice is an error, so two areas cannot silently disagree.
 /// </summary>
 public sealed class ConsoleStrings
 {
@@ -18,9 +19,24 @@ public sealed class ConsoleStrings
 
     private readonly Lazy<IReadOnlyDictionary<string, string>> _english;
 
-    public ConsoleStrings(TemplateStore templates) =>
-        _english = new(() => JsonSerializer.Deserialize<Dictionary<string, string>>(templates.ReadText($"console/strings/{Default}.json"))
-            ?? throw new InvalidOperationException("console/strings/en.json is empty."));
+    public ConsoleStrings(TemplateStore templates) => _english = new(() => Load(templates, Default));
+
+    public static IReadOnlyDictionary<string, string> Load(TemplateStore templates, string language)
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(Path.Combine(templates.Root, "console", "strings", language), "*.json").Order(StringComparer.Ordinal))
+        {
+            foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file)) ?? [])
+            {
+                if (!all.TryAdd(key, value))
+                {
+                    throw new InvalidOperationException($"Console string '{key}' is defined twice ({Path.GetFileName(file)}).");
+                }
+            }
+        }
+
+        return all;
+    }
 
     public IReadOnlyDictionary<string, string> All => _english.Value;
 

@@ -14,6 +14,7 @@ public static class RecurringJobs
     public const string Clocks = "grievance-clocks";
     public const string Retention = "grievance-retention";
     public const string RiskAssessment = "risk-assessment-nightly";
+    public const string Reminders = "grievance-reminders";
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
@@ -22,6 +23,7 @@ public static class RecurringJobs
 
         jobs.AddOrUpdate<GrievanceClockJob>(Clocks, j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceClockCron"] ?? Cron.Hourly());
         jobs.AddOrUpdate<GrievanceRetentionJob>(Retention, j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceRetentionCron"] ?? Cron.Daily());
+        jobs.AddOrUpdate<GrievanceReminderJob>(Reminders, j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceReminderCron"] ?? Cron.Daily(5));
         jobs.AddOrUpdate<RiskAssessmentJob>(RiskAssessment, j => j.EnqueueAllTenantsAsync(CancellationToken.None), configuration["Jobs:RiskAssessmentCron"] ?? Cron.Daily(2));
     }
 }

@@ -134,6 +134,9 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
         ("PUT", "/api/v1/grievances/{}/triage") => new JsonObject { ["indicators"] = new JsonArray("FL08"), ["severity"] = "medium" },
         ("POST", "/api/v1/grievances/{}/status") => new JsonObject { ["status"] = "acknowledged" },
         ("POST", "/api/v1/grievances/{}/confirm") => [],
+        ("POST", "/api/v1/grievances/{}/notes") => new JsonObject { ["visibility"] = "internal", ["text"] = "Called the NGO." },
+        ("POST", "/api/v1/grievances/{}/referrals") => new JsonObject { ["organisation"] = "Tenaganita", ["kind"] = "ngo", ["followUpBy"] = "2099-01-01" },
+        ("PUT", "/api/v1/grievances/{}/referrals/{}") => new JsonObject { ["state"] = "accepted" },
         ("POST", "/api/v1/members/{}/disable") => [],
         ("POST", "/api/v1/handling-links/{}/accept") => [],
         ("POST", "/api/v1/handling-links/{}/end") => [],
@@ -210,10 +213,13 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
             language = "en",
             categories = new[] { "pay-deducted" },
             narrative = "Money was taken from my pay.",
-            consent = new Dictionary<string, bool>(),
+            consent = new Dictionary<string, bool> { ["ngo"] = true },
         }), 201);
         var cases = await Http.JsonAsync(await clients[Roles.CaseHandler].GetAsync("/api/v1/grievances"));
         ids["grievances"] = cases.GetProperty("items")[0].GetProperty("id").GetGuid();
+        await Http.IdAsync(await clients[Roles.CaseHandler].PostAsJsonAsync($"/api/v1/grievances/{ids["grievances"]}/notes", new { visibility = "internal", text = "First call made." }));
+        ids["referrals"] = await Http.IdAsync(await clients[Roles.CaseHandler].PostAsJsonAsync(
+            $"/api/v1/grievances/{ids["grievances"]}/referrals", new { organisation = "Tenaganita", kind = "ngo", followUpBy = "2099-01-01" }));
 
         await Http.EnsureStatusAsync(await clients[Roles.Compliance].PostAsync("/api/v1/risk-assessments/run", null), 202);
         Assert.All(await factory.RunEnqueuedJobsAsync(tenant.TenantId), Assert.Null);

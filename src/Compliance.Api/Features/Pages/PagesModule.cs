@@ -9,7 +9,8 @@ namespace Compliance.Api.Features.Pages;
 /// </summary>
 public static class PagesModule
 {
-    public static IServiceCollection AddConsolePages(this IServiceCollection services) => services.AddSingleton<ConsoleStrings>();
+    public static IServiceCollection AddConsolePages(this IServiceCollection services) =>
+        services.AddSingleton<ConsoleStrings>().AddScoped<CaseView>();
 
     public static void Map(RouteGroupBuilder signedIn)
     {

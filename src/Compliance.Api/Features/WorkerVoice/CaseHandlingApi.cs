@@ -203,15 +203,12 @@ public static class CaseHandlingApi
         if (filter.Overdue is bool overdue)
         {
             var any = GrievanceClocks.AnyOverdue(now);
-            query = overdue ? query.Where(any) : query.Where(Negate(any));
+            query = overdue ? query.Where(any) : query.Where(GrievanceClocks.Not(any));
         }
 
         var ordered = query.OrderByDescending(g => g.Critical).ThenBy(g => g.ReceivedAt).ThenBy(g => g.Id);
         return TypedResults.Ok(await ordered.ToPagedAsync(paging, g => GrievanceSummary.From(g, now), ct));
     }
-
-    private static System.Linq.Expressions.Expression<Func<Grievance, bool>> Negate(System.Linq.Expressions.Expression<Func<Grievance, bool>> e) =>
-        System.Linq.Expressions.Expression.Lambda<Func<Grievance, bool>>(System.Linq.Expressions.Expression.Not(e.Body), e.Parameters);
 
     private static async Task<Results<Ok<GrievanceDetail>, NotFound>> ReadAsync(Guid id, TestimonyReader reader, TimeProvider clock, CancellationToken ct)
     {

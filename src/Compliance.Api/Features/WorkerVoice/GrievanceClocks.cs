@@ -85,4 +85,8 @@ public static class GrievanceClocks
             && g.Status != Compliance.Domain.Reference.GrievanceStatuses.Closed && g.Status != Compliance.Domain.Reference.GrievanceStatuses.Resolved
             && ((g.AcknowledgedAt == null && g.AcknowledgeBy <= horizon) || (g.AcknowledgedAt != null && g.FeedbackAt == null && g.FeedbackBy <= horizon));
     }
+
+    /// <summary>The negation of a clock predicate, still translatable to SQL.</summary>
+    public static Expression<Func<Grievance, bool>> Not(Expression<Func<Grievance, bool>> predicate) =>
+        Expression.Lambda<Func<Grievance, bool>>(Expression.Not(predicate.Body), predicate.Parameters);
 }

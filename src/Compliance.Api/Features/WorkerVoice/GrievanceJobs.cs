@@ -22,6 +22,24 @@ public sealed class GrievanceClockJob(NpgsqlDataSource dataSource, IServiceScope
 }
 
 /// <summary>
+/// The daily reminder (issue #19): marks open cases whose running clock falls due within a day (<c>due_soon</c>), and
+/// unmarks those no longer so; the console's inbox counts them. Never changes a status or a clock.
+/// </summary>
+public sealed class GrievanceReminderJob(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, TimeProvider clock) : PerTenantJob(dataSource, scopes)
+{
+    public static readonly TimeSpan Horizon = TimeSpan.FromDays(1);
+
+    protected override async Task<int> RunInTenantAsync(ComplianceDbContext db, CancellationToken ct)
+    {
+        var dueSoon = GrievanceClocks.DueWithin(clock.GetUtcNow(), Horizon);
+        var grievances = db.Set<Grievance>();
+        var marked = await grievances.Where(dueSoon).Where(g => !g.DueSoon).ExecuteUpdateAsync(s => s.SetProperty(g => g.DueSoon, true), ct);
+        var cleared = await grievances.Where(g => g.DueSoon).Where(GrievanceClocks.Not(dueSoon)).ExecuteUpdateAsync(s => s.SetProperty(g => g.DueSoon, false), ct);
+        return marked + cleared;
+    }
+}
+
+/// <summary>
 /// DNH-13: deletes the narrative, review note and messages of cases closed longer ago than the tenant's
 /// retention period, and clears the wrapped data key (so copies in backups cannot be read either). The
 /// grievance row stays with its categories, indicators and dates, so de-identified counts remain. Every message and

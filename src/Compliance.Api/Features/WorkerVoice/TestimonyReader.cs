@@ -32,8 +32,7 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
     /// <summary>A case handler's read: null when the case is not in the tenant; otherwise logged, then opened.</summary>
     public async Task<OpenedTestimony?> ReadForHandlerAsync(Guid grievanceId, CancellationToken ct)
     {
-        if (await db.Set<Grievance>().AsNoTracking().SingleOrDefaultAsync(g => g.Id == grievanceId, ct) is not { } g
-            || (g.PromisedIndependent && !await ReaderKeepsThePromiseAsync(ct)))
+        if (await FindForHandlerAsync(grievanceId, ct) is not { } g)
         {
             return null;
         }
@@ -52,6 +51,16 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
         await db.SaveChangesAsync(ct);
         return await OpenAsync(g, ct);
     }
+
+    /// <summary>
+    /// The case, without its testimony and without a logged read, when this handler may open it: null when it is not
+    /// in the tenant or its promise rules the reader out. For pages that show a case's forms but not its words.
+    /// </summary>
+    public async Task<Grievance?> FindForHandlerAsync(Guid grievanceId, CancellationToken ct) =>
+        await db.Set<Grievance>().AsNoTracking().SingleOrDefaultAsync(g => g.Id == grievanceId, ct) is { } g
+            && (!g.PromisedIndependent || await ReaderKeepsThePromiseAsync(ct))
+            ? g
+            : null;
 
     public async Task<Testimony?> ReadForDestinationAsync(Guid grievanceId, string destinationKind, CancellationToken ct)
     {

@@ -35,6 +35,7 @@ public static class WorkerVoiceModule
         services.AddScoped<TestimonyReader>();
         services.AddScoped<Casework>();
         services.AddScoped<GrievanceClockJob>();
+        services.AddScoped<GrievanceReminderJob>();
         services.AddScoped<GrievanceRetentionJob>();
 
         // Provider-specific rules beat general ones, so add the rule once per registered provider.

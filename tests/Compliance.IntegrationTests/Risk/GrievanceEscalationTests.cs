@@ -73,6 +73,28 @@ public class GrievanceEscalationTests(EscalationApiFactory factory) : IClassFixt
         Assert.Contains(withheld, w => w.StartsWith("Exact times", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Issue #19: the office's notes never leave in a dossier, even one that carries the worker's testimony (consent
+    /// given). Mutation that fails it: adding the case's notes to <c>Testimony</c> in <c>TestimonyReader.ReadForDestinationAsync</c>.
+    /// </summary>
+    [Fact]
+    public async Task ADossierWithTheWorkersConsent_CarriesTheirWords_ButNeverTheOfficesNotes()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var path = await DestinationAsync(tenant, "child-protection");
+        var filed = await tenant.FileGrievanceAsync(WorkerVoiceHelpers.Intake(categories: ["under-18"], narrative: Narrative, consent: Consent(true)));
+        var handler = await tenant.ClientAsync("case-handler");
+        var id = await handler.GrievanceIdAsync(filed.CaseReference);
+        await Http.IdAsync(await handler.PostAsJsonAsync($"/api/v1/grievances/{id}/notes", new { visibility = "internal", text = "Office-note-9c1e: the warden is the agent's cousin" }));
+
+        await RunJobAsync(tenant.TenantId);
+        Assert.All(await factory.RunEnqueuedJobsAsync(tenant.TenantId), Assert.Null);
+
+        var body = Assert.Single(GrievanceDossiers(path));
+        Assert.Contains("Narrative-7f3a", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Office-note-9c1e", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CriticalCase_PastItsAcknowledgementClock_WithConsent_CarriesTheNarrative_OncePerDestination()
     {

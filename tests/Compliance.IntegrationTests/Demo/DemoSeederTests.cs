@@ -63,6 +63,23 @@ public class DemoSeederTests(ComplianceApiFactory factory) : IClassFixture<Compl
         Assert.Equal(officeId, office.GetProperty("id").GetGuid());
         Assert.True(office.GetProperty("verified").GetBoolean());
 
+        // The console opens on the demo reports (issue #19): the handler's inbox lists each, in its language; the demo
+        // tenant's people sign in with the printed password (password only: they never read testimony).
+        var inbox = await handlerSession.GetStringAsync("/console/cases");
+        foreach (var report in DemoSeeder.DemoReports)
+        {
+            Assert.Contains($"<td>{report.Language} · web</td>", inbox, StringComparison.Ordinal);
+        }
+
+        var tenantPasswords = new List<string>();
+        foreach (var who in DemoSeeder.TenantPeople)
+        {
+            var match = Regex.Match(printed, $@"^DEMO {who.Label}: email {Regex.Escape(who.Email)}  password (\S+)$", RegexOptions.Multiline);
+            Assert.True(match.Success, $"No demo {who.Label} in: {printed}");
+            tenantPasswords.Add(match.Groups[1].Value);
+            await people.SignInAsync(who.Email, match.Groups[1].Value);
+        }
+
         // The roster tells the tenant how the office came to read, through the same rows real offices write.
         var roster = await Http.JsonAsync(await owner.GetAsync("/api/v1/testimony-access-roster?pageSize=200"));
         var changes = roster.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("change").GetString()).ToList();
@@ -75,7 +92,7 @@ public class DemoSeederTests(ComplianceApiFactory factory) : IClassFixture<Compl
         Assert.Equal(2, changes.Count(c => c == "account-two-factor"));
 
         // Console only, never the log; and a restart (the same seed) prints exactly the same, without seeding again.
-        foreach (var secret in new[] { Printed(printed, "owner"), Printed(printed, "case-handler"), handlerPassword, handlerTotp, adminPassword, adminTotp })
+        foreach (var secret in new[] { Printed(printed, "owner"), Printed(printed, "case-handler"), handlerPassword, handlerTotp, adminPassword, adminTotp }.Concat(tenantPasswords))
         {
             Assert.DoesNotContain(factory.Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
         }

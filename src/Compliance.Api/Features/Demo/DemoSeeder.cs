@@ -4,6 +4,7 @@ using System.Text;
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.Handling;
 using Compliance.Api.Features.People;
+using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Tenancy;
@@ -35,6 +36,22 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, DatabaseConnections 
         new("case handler", "case-handler@demo.invalid", "Demo case handler (demo data)", Roles.CaseHandler),
     ];
 
+    /// <summary>The demo tenant's people (issue #19's console): employer-side roles, password only (they never read testimony).</summary>
+    internal static readonly IReadOnlyList<DemoPerson> TenantPeople =
+    [
+        new("owner", "owner@demo.invalid", "Demo owner (demo data)", Roles.Owner),
+        new("compliance officer", "compliance@demo.invalid", "Demo compliance officer (demo data)", Roles.Compliance),
+        new("auditor", "auditor@demo.invalid", "Demo auditor (demo data)", Roles.Auditor),
+    ];
+
+    /// <summary>Demo reports, so the console has cases in several languages and a critical site to explain.</summary>
+    internal static readonly IReadOnlyList<NewGrievance> DemoReports =
+    [
+        new("ne", ["cannot-leave", "documents-held"], "एजेन्टले मेरो राहदानी राखेको छ र हामीलाई होस्टलबाट बाहिर जान दिँदैन। (demo data)", new Dictionary<string, bool> { ["ngo"] = true }),
+        new("vi", ["pay-deducted", "owe-money"], "Công ty trừ tiền lương để trả nợ phí môi giới mỗi tháng. (demo data)", new Dictionary<string, bool> { ["ngo"] = true, ["labour-authority"] = true }),
+        new("bn", ["too-many-hours"], "আমরা প্রতিদিন চৌদ্দ ঘণ্টা কাজ করি, ছুটি নেই। (demo data)", new Dictionary<string, bool>()),
+    ];
+
     internal sealed record DemoPerson(string Label, string Email, string DisplayName, string Role);
 
     public async Task SeedAndPrintAsync(CancellationToken ct)
@@ -55,6 +72,7 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, DatabaseConnections 
             {
                 if (reprintExisting && await DemoTenantExistsAsync(ct))
                 {
+                    await AddTenantPeopleAsync(seed, ct);
                     Print(console, seed, await AuthenticatorKeysAsync(ct));
                 }
 
@@ -63,7 +81,54 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, DatabaseConnections 
         }
 
         await SeedAsync(seed, ct);
+        await AddTenantPeopleAsync(seed, ct);
+        await FileDemoReportsAsync(ct);
         Print(console, seed, await AuthenticatorKeysAsync(ct));
+    }
+
+    /// <summary>The demo tenant's people, each created once (a demo seeded before the console gains them on restart).</summary>
+    private async Task AddTenantPeopleAsync(byte[] seed, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
+        var accounts = scope.ServiceProvider.GetRequiredService<PersonAccounts>();
+        foreach (var who in TenantPeople)
+        {
+            if (await users.FindByEmailAsync(who.Email) is null)
+            {
+                var created = await accounts.CreateWithPasswordAsync(who.Email, who.DisplayName, DemoPassword(seed, who), Membership.OfTenant(who.Role, DemoTenantId), ct);
+                _ = created.Person ?? throw new InvalidOperationException(
+                    $"The demo {who.Label} could not be created: {string.Join("; ", created.Errors.Select(e => e.Code))}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Files the demo reports at the first demo site through the worker's own intake path, then assesses the tenant's
+    /// sites, so the console opens on real cases and an explained risk level.
+    /// </summary>
+    private async Task FileDemoReportsAsync(CancellationToken ct)
+    {
+        Guid siteId;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenantId);
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            siteId = await db.Set<Site>().OrderBy(x => x.Name).Where(x => x.WorkerHousing).Select(x => x.Id).FirstAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        foreach (var report in DemoReports)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<WorkerIntake>().FileAsync(DemoTenantId, siteId, report, ct);
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Risk.Assessment.RiskAssessmentJob>().RunAsync(DemoTenantId, ct);
+        }
     }
 
     private async Task SeedAsync(byte[] seed, CancellationToken ct)
@@ -211,6 +276,12 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, DatabaseConnections 
             }
 
             text.AppendLine("sign in at /console/sign-in; a code for the second factor: oathtool --totp -b <authenticator key>");
+        }
+
+        text.AppendLine("--- the demo tenant's people (console, password only: they never read testimony) ---");
+        foreach (var who in TenantPeople)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"DEMO {who.Label}: email {who.Email}  password {DemoPassword(seed, who)}");
         }
 
         text.AppendLine("=====================================================================");

@@ -269,10 +269,10 @@ public static class CaseHandlingApi
     /// <summary>A case operation's outcome as the API answers it: its result, 404, a 400 naming the field, or a 409.</summary>
     private static Results<TOk, NotFound, ValidationProblem, ProblemHttpResult> Answer<T, TOk>(CaseResult<T> done, Func<T, TOk> ok)
         where TOk : IResult => done.Problem switch
-    {
-        null => ok(done.Value!),
-        { Status: StatusCodes.Status404NotFound } => TypedResults.NotFound(),
-        { Field: { } field } p => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [p.Title] }),
-        var p => TypedResults.Problem(statusCode: p.Status, title: p.Title),
-    };
+        {
+            null => ok(done.Value!),
+            { Status: StatusCodes.Status404NotFound } => TypedResults.NotFound(),
+            { Field: { } field } p => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [p.Title] }),
+            var p => TypedResults.Problem(statusCode: p.Status, title: p.Title),
+        };
 }

@@ -19,17 +19,19 @@ public sealed record EndpointInfo(
     public string? AnyAllowedRole => Allowed is null ? null : Roles.All.Append(Roles.OfficeAdmin).FirstOrDefault(Allowed.Contains);
 }
 
-/// <summary>Every endpoint under <c>/api/v1</c> and <c>/odata</c>, read from ASP.NET Core's <see cref="EndpointDataSource"/>.</summary>
+/// <summary>Every endpoint under <c>/api/v1</c> and <c>/odata</c> (or other prefixes), read from ASP.NET Core's <see cref="EndpointDataSource"/>.</summary>
 public static class Endpoints
 {
-    public static async Task<List<EndpointInfo>> ListAsync(IServiceProvider services)
+    public static Task<List<EndpointInfo>> ListAsync(IServiceProvider services) => ListAsync(services, ["/api/v1/", "/odata"]);
+
+    public static async Task<List<EndpointInfo>> ListAsync(IServiceProvider services, IReadOnlyList<string> prefixes)
     {
         var policies = services.GetRequiredService<IAuthorizationPolicyProvider>();
         var list = new List<EndpointInfo>();
         foreach (var endpoint in services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
         {
             var pattern = "/" + (endpoint.RoutePattern.RawText ?? string.Empty).TrimStart('/');
-            if (!pattern.StartsWith("/api/v1/", StringComparison.Ordinal) && !pattern.StartsWith("/odata", StringComparison.Ordinal))
+            if (!prefixes.Any(p => pattern.StartsWith(p, StringComparison.Ordinal)))
             {
                 continue;
             }

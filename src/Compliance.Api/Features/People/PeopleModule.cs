@@ -151,10 +151,28 @@ public static class PeopleModule
 
             // Only the console's pages send a browser to sign in; the API answers 401 and 403 as it does for keys.
             OnRedirectToLogin = context => Redirect(context, ConsolePages.SignIn, StatusCodes.Status401Unauthorized),
-            OnRedirectToAccessDenied = context => Redirect(context, ConsolePages.SignIn, StatusCodes.Status403Forbidden),
+            OnRedirectToAccessDenied = ForbiddenAsync,
             OnRedirectToLogout = context => Redirect(context, ConsolePages.SignIn, StatusCodes.Status401Unauthorized),
             OnRedirectToReturnUrl = context => Redirect(context, ConsolePages.Home, StatusCodes.Status401Unauthorized),
         };
+    }
+
+    /// <summary>
+    /// A signed-in person on a page their role (or their sign-in) does not allow: a 403 page on the console, saying so
+    /// and nothing about what is behind it; a plain 403 on the API.
+    /// </summary>
+    private static Task ForbiddenAsync(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        if (!context.Request.Path.StartsWithSegments(ConsolePages.Home, StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        }
+
+        ConsolePages.SetHeaders(context.Response);
+        var strings = context.HttpContext.RequestServices.GetRequiredService<Pages.ConsoleStrings>();
+        return Pages.ConsoleView.Page(context.HttpContext, strings["forbidden_title"], "forbidden", new { }, StatusCodes.Status403Forbidden)
+            .ExecuteAsync(context.HttpContext);
     }
 
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context, string page, int apiStatus)

@@ -95,7 +95,11 @@ public sealed class CaseReferral : ITenantOwned
 
 internal sealed class CaseNoteConfiguration : IEntityTypeConfiguration<CaseNote>
 {
-    public void Configure(EntityTypeBuilder<CaseNote> builder) => builder.ToTable("case_notes");
+    public void Configure(EntityTypeBuilder<CaseNote> builder)
+    {
+        builder.ToTable("case_notes");
+        builder.HasOne<Grievance>().WithMany().HasForeignKey(n => n.GrievanceId);
+    }
 }
 
 internal sealed class ConsentEventConfiguration : IEntityTypeConfiguration<ConsentEvent>
@@ -103,11 +107,18 @@ internal sealed class ConsentEventConfiguration : IEntityTypeConfiguration<Conse
     public void Configure(EntityTypeBuilder<ConsentEvent> builder)
     {
         builder.ToTable("grievance_consent_events");
+
+        // Known to EF so a new case's first consent events are inserted after the case, in the same SaveChanges.
+        builder.HasOne<Grievance>().WithMany().HasForeignKey(e => e.GrievanceId);
         builder.Property(e => e.Seq).ValueGeneratedOnAdd();
     }
 }
 
 internal sealed class CaseReferralConfiguration : IEntityTypeConfiguration<CaseReferral>
 {
-    public void Configure(EntityTypeBuilder<CaseReferral> builder) => builder.ToTable("case_referrals");
+    public void Configure(EntityTypeBuilder<CaseReferral> builder)
+    {
+        builder.ToTable("case_referrals");
+        builder.HasOne<Grievance>().WithMany().HasForeignKey(r => r.GrievanceId);
+    }
 }

@@ -79,7 +79,7 @@ public static class SitesApi
         return TypedResults.Created($"/api/v1/sites/{site.Id}", SiteView.From(site));
     }
 
-    private static async Task<Ok<Paged<SiteView>>> ListAsync([AsParameters] PageQuery paging, [AsParameters] SiteFilter filter, ComplianceDbContext db, CancellationToken ct)
+    internal static async Task<Ok<Paged<SiteView>>> ListAsync([AsParameters] PageQuery paging, [AsParameters] SiteFilter filter, ComplianceDbContext db, CancellationToken ct)
     {
         var query = db.Set<Site>().AsNoTracking();
         if (filter.SupplierId is Guid supplierId)
@@ -95,7 +95,7 @@ public static class SitesApi
         return TypedResults.Ok(await query.OrderBy(s => s.Name).ThenBy(s => s.Id).ToPagedAsync(paging, SiteView.From, ct));
     }
 
-    private static async Task<Results<Ok<SiteView>, NotFound>> GetAsync(Guid id, ComplianceDbContext db, CancellationToken ct) =>
+    internal static async Task<Results<Ok<SiteView>, NotFound>> GetAsync(Guid id, ComplianceDbContext db, CancellationToken ct) =>
         await db.Set<Site>().AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is { } s
             ? TypedResults.Ok(SiteView.From(s))
             : TypedResults.NotFound();

@@ -58,7 +58,7 @@ public static class SuppliersApi
         return TypedResults.Created($"/api/v1/suppliers/{supplier.Id}", SupplierView.From(supplier));
     }
 
-    private static async Task<Ok<Paged<SupplierView>>> ListAsync(
+    internal static async Task<Ok<Paged<SupplierView>>> ListAsync(
         [AsParameters] PageQuery paging, [AsParameters] SupplierFilter filter, ComplianceDbContext db, CancellationToken ct)
     {
         var query = db.Set<Supplier>().AsNoTracking();

@@ -16,5 +16,7 @@ public static class PagesModule
     {
         var pages = signedIn.MapGroup(string.Empty).AddEndpointFilter<UnitOfWorkFilter>();
         CasePages.Map(pages);
+        EmployerPages.Map(pages);
+        AuditorPages.Map(pages);
     }
 }

@@ -154,13 +154,53 @@ public static class RemediationApi
         return TypedResults.Ok(new RemediationView(id, balances.All(b => b.Outstanding <= 0), balances));
     }
 
-    private static async Task<List<CurrencyBalance>> LedgerAsync(ComplianceDbContext db, Guid workerId, RecruitmentOptions options, DateTimeOffset now, CancellationToken ct)
+    private static async Task<List<CurrencyBalance>> LedgerAsync(ComplianceDbContext db, Guid workerId, RecruitmentOptions options, DateTimeOffset now, CancellationToken ct) =>
+        await LedgersAsync(db, workerId, options, now, ct) is [var ledger] ? ledger.Balances : [];
+
+    /// <summary>
+    /// Remediation owed and repaid per supplier and currency: each worker's ledger (the same arithmetic as
+    /// <c>GET /workers/{id}/remediation</c>), summed over the supplier's workers who paid a fee. For the console.
+    /// </summary>
+    internal static async Task<List<SupplierRemediation>> BySupplierAsync(ComplianceDbContext db, RecruitmentOptions options, DateTimeOffset now, CancellationToken ct)
     {
-        var fees = await db.Set<Fee>().AsNoTracking().Where(f => f.WorkerId == workerId && f.PaidBy == FeeVocabulary.Worker)
-            .Select(f => new { f.Currency, f.Amount, f.RecordedAt }).ToListAsync(ct);
-        var paid = await db.Set<Reimbursement>().AsNoTracking().Where(r => r.WorkerId == workerId)
-            .Select(r => new { r.Currency, r.Amount }).ToListAsync(ct);
-        return RemediationLedger.Balances(
-            fees.Select(f => (f.Currency, f.Amount, f.RecordedAt)), paid.Select(r => (r.Currency, r.Amount)), options.ReimbursementDueDays, now);
+        var ledgers = await LedgersAsync(db, workerId: null, options, now, ct);
+        return [.. ledgers
+            .SelectMany(l => l.Balances.Select(b => (l.SupplierId, Balance: b)))
+            .GroupBy(x => (x.SupplierId, x.Balance.Currency))
+            .Select(g => new SupplierRemediation(
+                g.Key.SupplierId,
+                g.Key.Currency,
+                g.Count(),
+                g.Sum(x => x.Balance.Owed),
+                g.Sum(x => x.Balance.Reimbursed),
+                g.Sum(x => x.Balance.Outstanding),
+                g.Count(x => x.Balance.Overdue),
+                g.Min(x => x.Balance.DueOn)))
+            .OrderBy(r => r.SupplierId).ThenBy(r => r.Currency, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The ledger of one worker, or of every worker the caller may see (<paramref name="workerId"/> null), with each worker's supplier.</summary>
+    private static async Task<List<(Guid WorkerId, Guid SupplierId, List<CurrencyBalance> Balances)>> LedgersAsync(
+        ComplianceDbContext db, Guid? workerId, RecruitmentOptions options, DateTimeOffset now, CancellationToken ct)
+    {
+        var fees = await (
+            from f in db.Set<Fee>().AsNoTracking()
+            join w in db.Set<Worker>().AsNoTracking() on f.WorkerId equals w.Id
+            where (workerId == null || f.WorkerId == workerId) && f.PaidBy == FeeVocabulary.Worker
+            select new { f.WorkerId, w.SupplierId, f.Currency, f.Amount, f.RecordedAt }).ToListAsync(ct);
+        var paid = (await db.Set<Reimbursement>().AsNoTracking().Where(r => workerId == null || r.WorkerId == workerId)
+            .Select(r => new { r.WorkerId, r.Currency, r.Amount }).ToListAsync(ct)).ToLookup(r => r.WorkerId);
+        return [.. fees.GroupBy(f => (f.WorkerId, f.SupplierId)).Select(g => (
+            g.Key.WorkerId,
+            g.Key.SupplierId,
+            RemediationLedger.Balances(
+                g.Select(f => (f.Currency, f.Amount, f.RecordedAt)), paid[g.Key.WorkerId].Select(r => (r.Currency, r.Amount)), options.ReimbursementDueDays, now)))];
     }
 }
+
+/// <summary>One supplier's remediation in one currency, over its workers who paid a fee.</summary>
+/// <param name="WorkersOwed">Workers with a worker-paid fee in this currency.</param>
+/// <param name="WorkersOverdue">Of those, workers whose outstanding balance is past its due date.</param>
+/// <param name="EarliestDueOn">The earliest due date of an outstanding balance; null when all is repaid.</param>
+public sealed record SupplierRemediation(
+    Guid SupplierId, string Currency, int WorkersOwed, decimal Owed, decimal Reimbursed, decimal Outstanding, int WorkersOverdue, DateOnly? EarliestDueOn);

@@ -242,7 +242,7 @@ public static class GrievanceStatisticsApi
             .RequireAuthorization(Infrastructure.Auth.Policies.TenantReports).HiddenFrom(Infrastructure.Auth.Roles.Supplier).AddEndpointFilter<UnitOfWorkFilter>()
             .WithSummary("Grievance counts and acknowledgement-clock compliance by month, category or indicator; cells below 5 suppressed.");
 
-    private static async Task<Ok<StatisticsView>> GetAsync([AsParameters] StatisticsQuery query, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Ok<StatisticsView>> GetAsync([AsParameters] StatisticsQuery query, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var (from, to) = Period(query.From, query.To, now, monthsBack: 12);

@@ -25,7 +25,7 @@ public static class NarrativeAccessLogApi
             .RequireAuthorization(Policies.TenantReports).HiddenFrom(Roles.Supplier).AddEndpointFilter<UnitOfWorkFilter>()
             .WithSummary("Every read of a grievance narrative: who, when, which case. Never the content.");
 
-    private static async Task<Ok<Paged<AccessView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct)
+    internal static async Task<Ok<Paged<AccessView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct)
     {
         var query =
             from a in db.Set<NarrativeAccess>().AsNoTracking()

@@ -100,14 +100,14 @@ public static class RiskApi
         return TypedResults.Accepted((string?)null, new RunAccepted(jobId));
     }
 
-    private static async Task<Results<Ok<AssessmentView>, NotFound>> LatestAsync(Guid id, ComplianceDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<AssessmentView>, NotFound>> LatestAsync(Guid id, ComplianceDbContext db, CancellationToken ct)
     {
         var latest = await db.Set<SiteRiskAssessment>().AsNoTracking()
             .Where(a => a.SiteId == id).OrderByDescending(a => a.AssessedAt).ThenByDescending(a => a.Id).FirstOrDefaultAsync(ct);
         return latest is null ? TypedResults.NotFound() : TypedResults.Ok(AssessmentView.From(latest));
     }
 
-    private static async Task<Results<Ok<Paged<AssessmentSummary>>, NotFound>> HistoryAsync(Guid id, [AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<Paged<AssessmentSummary>>, NotFound>> HistoryAsync(Guid id, [AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct)
     {
         if (!await db.Set<Site>().AnyAsync(s => s.Id == id, ct))
         {
@@ -116,5 +116,18 @@ public static class RiskApi
 
         var query = db.Set<SiteRiskAssessment>().AsNoTracking().Where(a => a.SiteId == id).OrderByDescending(a => a.AssessedAt).ThenByDescending(a => a.Id);
         return TypedResults.Ok(await query.ToPagedAsync(paging, AssessmentSummary.From, ct));
+    }
+
+    /// <summary>
+    /// Each site's latest assessment (as <see cref="LatestAsync"/> picks it: newest <c>AssessedAt</c>, then id), for
+    /// every site the caller may see, without the evidence: the console's site list reads its levels here.
+    /// </summary>
+    internal static async Task<Dictionary<Guid, AssessmentSummary>> LatestPerSiteAsync(ComplianceDbContext db, CancellationToken ct)
+    {
+        var latest = await db.Set<SiteRiskAssessment>().AsNoTracking()
+            .GroupBy(a => a.SiteId)
+            .Select(g => g.OrderByDescending(a => a.AssessedAt).ThenByDescending(a => a.Id).First())
+            .ToListAsync(ct);
+        return latest.ToDictionary(a => a.SiteId, AssessmentSummary.From);
     }
 }

@@ -94,7 +94,7 @@ public static class AuditsApi
         return TypedResults.Created($"/api/v1/audits/{audit.Id}", AuditView.From(audit));
     }
 
-    private static async Task<Ok<Paged<AuditView>>> ListAsync([AsParameters] PageQuery paging, [AsParameters] AuditFilter filter, ComplianceDbContext db, CancellationToken ct)
+    internal static async Task<Ok<Paged<AuditView>>> ListAsync([AsParameters] PageQuery paging, [AsParameters] AuditFilter filter, ComplianceDbContext db, CancellationToken ct)
     {
         var query = db.Set<Audit>().AsNoTracking();
         if (filter.SiteId is Guid siteId)
@@ -144,7 +144,7 @@ public static class AuditsApi
         return TypedResults.Created($"/api/v1/findings/{finding.Id}", FindingView.From(finding));
     }
 
-    private static async Task<Results<Ok<Paged<FindingView>>, NotFound>> ListFindingsAsync(Guid id, [AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<Paged<FindingView>>, NotFound>> ListFindingsAsync(Guid id, [AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct)
     {
         if (!await db.Set<Audit>().AnyAsync(a => a.Id == id, ct))
         {

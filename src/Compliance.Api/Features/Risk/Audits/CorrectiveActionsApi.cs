@@ -76,7 +76,7 @@ public static class CorrectiveActionsApi
         return TypedResults.Created($"/api/v1/corrective-actions/{action.Id}", ActionView.From(action));
     }
 
-    private static async Task<Results<Ok<Paged<ActionView>>, NotFound>> ListAsync(Guid id, [AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<Paged<ActionView>>, NotFound>> ListAsync(Guid id, [AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct)
     {
         if (!await db.Set<AuditFinding>().AnyAsync(f => f.Id == id, ct))
         {
@@ -86,6 +86,17 @@ public static class CorrectiveActionsApi
         var query = db.Set<CorrectiveAction>().AsNoTracking().Where(a => a.FindingId == id).OrderBy(a => a.DueOn).ThenBy(a => a.Id);
         return TypedResults.Ok(await query.ToPagedAsync(paging, ActionView.From, ct));
     }
+
+    /// <summary>
+    /// Open actions past their due date, oldest due first: "overdue" as the risk model counts it (still open after
+    /// <c>dueOn</c>; done or verified actions are not overdue).
+    /// </summary>
+    internal static Task<List<ActionView>> OverdueAsync(ComplianceDbContext db, DateOnly today, CancellationToken ct) =>
+        db.Set<CorrectiveAction>().AsNoTracking()
+            .Where(a => a.Status == AuditVocabulary.Open && a.DueOn < today)
+            .OrderBy(a => a.DueOn).ThenBy(a => a.Id)
+            .Select(a => ActionView.From(a))
+            .ToListAsync(ct);
 
     private static async Task<Results<Ok<ActionView>, NotFound>> GetAsync(Guid id, ComplianceDbContext db, CancellationToken ct) =>
         await db.Set<CorrectiveAction>().AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) is { } a

@@ -43,7 +43,7 @@ public static class EscalationsApi
         group.MapGet("/{id:guid}", GetAsync).WithSummary("Read an escalation with every delivery attempt.");
     }
 
-    private static async Task<Ok<Paged<EscalationView>>> ListAsync([AsParameters] PageQuery paging, [AsParameters] EscalationFilter filter, ComplianceDbContext db, CancellationToken ct)
+    internal static async Task<Ok<Paged<EscalationView>>> ListAsync([AsParameters] PageQuery paging, [AsParameters] EscalationFilter filter, ComplianceDbContext db, CancellationToken ct)
     {
         var query = db.Set<Escalation>().AsNoTracking();
         if (filter.Status is not null)
@@ -77,8 +77,15 @@ public static class EscalationsApi
             return TypedResults.NotFound();
         }
 
-        var attempts = await db.Set<EscalationAttempt>().AsNoTracking().Where(a => a.EscalationId == id).OrderBy(a => a.Attempt)
-            .Select(a => new AttemptView(a.Attempt, a.AttemptedAt, a.StatusCode, a.LatencyMs, a.Error)).ToListAsync(ct);
-        return TypedResults.Ok(EscalationView.From(escalation, attempts));
+        var attempts = await AttemptsOfAsync(db, [id], ct);
+        return TypedResults.Ok(EscalationView.From(escalation, attempts.GetValueOrDefault(id, [])));
+    }
+
+    /// <summary>Every delivery attempt of <paramref name="ids"/>, in attempt order, by escalation (one query for a page of them).</summary>
+    internal static async Task<Dictionary<Guid, List<AttemptView>>> AttemptsOfAsync(ComplianceDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var rows = await db.Set<EscalationAttempt>().AsNoTracking().Where(a => ids.Contains(a.EscalationId)).OrderBy(a => a.Attempt)
+            .Select(a => new { a.EscalationId, View = new AttemptView(a.Attempt, a.AttemptedAt, a.StatusCode, a.LatencyMs, a.Error) }).ToListAsync(ct);
+        return rows.GroupBy(r => r.EscalationId).ToDictionary(g => g.Key, g => g.Select(r => r.View).ToList());
     }
 }

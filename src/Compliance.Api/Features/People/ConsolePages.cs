@@ -348,16 +348,17 @@ public static class ConsolePages
         return SeeOther(SignIn);
     }
 
-    private static async Task<IResult> HomeAsync(HttpContext http, IAntiforgery antiforgery, TemplateStore templates, UserManager<Person> users)
+    /// <summary>The signed-in home: who you are, how you signed in, and the pages your role works in (the console's navigation).</summary>
+    private static async Task<IResult> HomeAsync(HttpContext http, UserManager<Person> users)
     {
         if (await users.GetUserAsync(http.User) is not { } person)
         {
             return SeeOther(SignIn);
         }
 
-        var (field, token) = NewToken(http, antiforgery);
-        return Page(templates, person.DisplayName, "home", new
+        return Pages.ConsoleView.Page(http, person.DisplayName, "home", new
         {
+            Start = Pages.ConsoleView.StartOf(person.Role),
             person.DisplayName,
             person.Role,
             TenantId = person.TenantId?.ToString(),
@@ -367,8 +368,6 @@ public static class ConsolePages
             person.TwoFactorEnabled,
             Passkeys = (await users.GetPasskeysAsync(person)).Count,
             CanAddPasskey = CanAddPasskey(person, http.User),
-            TokenField = field,
-            Token = token,
         });
     }
 

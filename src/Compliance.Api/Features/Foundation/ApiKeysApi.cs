@@ -45,7 +45,7 @@ public static class ApiKeysApi
         return group;
     }
 
-    private static async Task<Results<Created<CreatedApiKey>, ValidationProblem>> CreateAsync(
+    internal static async Task<Results<Created<CreatedApiKey>, ValidationProblem>> CreateAsync(
         CreateApiKeyRequest request, ComplianceDbContext db, ApiKeyIssuer issuer, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -72,10 +72,10 @@ public static class ApiKeysApi
             new CreatedApiKey(entity.Id, entity.Name, entity.Role, entity.SupplierId, entity.Prefix, entity.CreatedAt, entity.ExpiresAt, key));
     }
 
-    private static async Task<Ok<Paged<ApiKeyView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct) =>
+    internal static async Task<Ok<Paged<ApiKeyView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await db.Set<ApiKey>().AsNoTracking().Where(k => k.OfficeId == null).OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).ToPagedAsync(paging, ApiKeyView.From, ct));
 
-    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ComplianceDbContext db, TimeProvider clock, ApiKeyCache cache, CancellationToken ct)
+    internal static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ComplianceDbContext db, TimeProvider clock, ApiKeyCache cache, CancellationToken ct)
     {
         // A handler key is its office's to revoke; the tenant ends the link instead.
         var key = await db.Set<ApiKey>().SingleOrDefaultAsync(k => k.Id == id && k.OfficeId == null, ct);

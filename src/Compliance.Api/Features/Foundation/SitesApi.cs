@@ -47,7 +47,7 @@ public static class SitesApi
         return group;
     }
 
-    private static async Task<Results<Created<SiteView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    internal static async Task<Results<Created<SiteView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         SiteRequest request, ComplianceDbContext db, IPlanLimits limits, TimeProvider clock, CancellationToken ct)
     {
         if (!await SupplierVisibleAsync(db, request.SupplierId!.Value, ct))

@@ -40,7 +40,7 @@ public static class SuppliersApi
         return group;
     }
 
-    private static async Task<Created<SupplierView>> CreateAsync(SupplierRequest request, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Created<SupplierView>> CreateAsync(SupplierRequest request, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var supplier = new Supplier

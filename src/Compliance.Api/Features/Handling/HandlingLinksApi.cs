@@ -39,7 +39,7 @@ public static class HandlingLinksApi
         return group;
     }
 
-    private static async Task<Results<Created<LinkView>, ValidationProblem, ProblemHttpResult>> RequestAsync(
+    internal static async Task<Results<Created<LinkView>, ValidationProblem, ProblemHttpResult>> RequestAsync(
         RequestLink request, ComplianceDbContext db, TenantContext scope, TestimonyRoster roster, TimeProvider clock, CancellationToken ct)
     {
         var tenantId = scope.RequiredTenantId;
@@ -65,7 +65,7 @@ public static class HandlingLinksApi
         return TypedResults.Created($"/api/v1/handling-links/{link.Id}", View(link, office));
     }
 
-    private static async Task<Ok<Paged<LinkView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, TenantContext scope, CancellationToken ct)
+    internal static async Task<Ok<Paged<LinkView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, TenantContext scope, CancellationToken ct)
     {
         var query =
             from l in Visible(db, scope)
@@ -96,7 +96,7 @@ public static class HandlingLinksApi
         return TypedResults.Ok(View(link, office));
     }
 
-    private static async Task<Results<Ok<LinkView>, NotFound, ProblemHttpResult>> EndAsync(
+    internal static async Task<Results<Ok<LinkView>, NotFound, ProblemHttpResult>> EndAsync(
         Guid id, ComplianceDbContext db, TenantContext scope, TestimonyRoster roster, ApiKeyCache cache, TimeProvider clock, CancellationToken ct)
     {
         var link = await Visible(db, scope).AsTracking().SingleOrDefaultAsync(l => l.Id == id, ct);

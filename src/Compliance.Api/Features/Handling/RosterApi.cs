@@ -26,7 +26,7 @@ public static class RosterApi
         return api;
     }
 
-    private static async Task<Ok<Paged<RosterView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, TenantContext scope, CancellationToken ct)
+    internal static async Task<Ok<Paged<RosterView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, TenantContext scope, CancellationToken ct)
     {
         var office = scope.OfficeId is not null;
         var query =

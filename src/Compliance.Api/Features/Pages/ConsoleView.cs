@@ -76,6 +76,7 @@ public static class ConsoleView
         [
             ("/console/sites", "nav_sites"), ("/console/statistics", "nav_statistics"), ("/console/escalations", "nav_escalations"),
             ("/console/corrective-actions", "nav_corrective_actions"), ("/console/remediation", "nav_remediation"),
+            (ManagementPages.Hub, "nav_manage"),
         ],
         Roles.Supplier => [("/console/sites", "nav_sites")],
         _ => [],

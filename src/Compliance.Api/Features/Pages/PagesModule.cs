@@ -18,5 +18,6 @@ public static class PagesModule
         CasePages.Map(pages);
         EmployerPages.Map(pages);
         AuditorPages.Map(pages);
+        ManagementPages.Map(pages);
     }
 }

@@ -619,12 +619,13 @@ public static class ConsolePages
     private static string Grouped(string key) =>
         string.Join(' ', Enumerable.Range(0, (key.Length + 3) / 4).Select(i => key.Substring(i * 4, Math.Min(4, key.Length - (i * 4))))).ToLowerInvariant();
 
-    private static string QrDataUri(string text)
+    /// <summary>A QR code as a PNG data URI (the CSP allows <c>img-src data:</c>): an authenticator's key, a site's worker page.</summary>
+    internal static string QrDataUri(string text, int pixelsPerModule = 5)
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
         using var png = new PngByteQRCode(data);
-        return "data:image/png;base64," + Convert.ToBase64String(png.GetGraphic(5));
+        return "data:image/png;base64," + Convert.ToBase64String(png.GetGraphic(pixelsPerModule));
     }
 }
 

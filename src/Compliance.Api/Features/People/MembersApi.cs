@@ -58,7 +58,7 @@ public static class MembersApi
         return api;
     }
 
-    private static async Task<Results<Created<InvitedMember>, ValidationProblem, ProblemHttpResult>> InviteAsync(
+    internal static async Task<Results<Created<InvitedMember>, ValidationProblem, ProblemHttpResult>> InviteAsync(
         InviteMemberRequest request, ComplianceDbContext db, TenantContext tenant, PersonAccounts accounts, CancellationToken ct)
     {
         if (request.SupplierId is Guid supplierId && !await db.Set<Supplier>().AnyAsync(s => s.Id == supplierId, ct))
@@ -96,7 +96,7 @@ public static class MembersApi
             new InvitedMember(p.Id, p.Email!, p.DisplayName, p.Role, p.SupplierId, p.CreatedAt, code, p.SetupCodeExpiresAt!.Value, "/console/setup"));
     }
 
-    private static Task<Ok<Paged<MemberView>>> ListTenantAsync([AsParameters] PageQuery paging, ComplianceDbContext db, TenantContext tenant, CancellationToken ct) =>
+    internal static Task<Ok<Paged<MemberView>>> ListTenantAsync([AsParameters] PageQuery paging, ComplianceDbContext db, TenantContext tenant, CancellationToken ct) =>
         ListAsync(db, "tenant_id = @scope and office_id is null", tenant.RequiredTenantId, paging, ct);
 
     private static Task<Ok<Paged<MemberView>>> ListOfficeAsync([AsParameters] PageQuery paging, ComplianceDbContext db, ClaimsPrincipal user, CancellationToken ct) =>
@@ -125,7 +125,7 @@ public static class MembersApi
         return TypedResults.Ok(new Paged<MemberView>(items, paging.PageNumber, paging.Size, total));
     }
 
-    private static Task<Results<NoContent, NotFound>> DisableTenantMemberAsync(Guid id, ComplianceDbContext db, TenantContext tenant, PersonAccounts accounts, CancellationToken ct) =>
+    internal static Task<Results<NoContent, NotFound>> DisableTenantMemberAsync(Guid id, ComplianceDbContext db, TenantContext tenant, PersonAccounts accounts, CancellationToken ct) =>
         DisableAsync(db, accounts, id, "tenant_id = @scope and office_id is null", tenant.RequiredTenantId, ct);
 
     private static Task<Results<NoContent, NotFound>> DisableOfficeMemberAsync(Guid id, ComplianceDbContext db, ClaimsPrincipal user, PersonAccounts accounts, CancellationToken ct) =>

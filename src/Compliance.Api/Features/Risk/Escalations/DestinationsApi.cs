@@ -97,7 +97,7 @@ public static class DestinationsApi
         return TypedResults.Created($"/api/v1/escalation-destinations/{destination.Id}", DestinationView.From(destination));
     }
 
-    private static async Task<Ok<Paged<DestinationView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct) =>
+    internal static async Task<Ok<Paged<DestinationView>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await db.Set<EscalationDestination>().AsNoTracking().OrderBy(d => d.Name).ThenBy(d => d.Id).ToPagedAsync(paging, DestinationView.From, ct));
 
     private static async Task<Results<Ok<DestinationView>, NotFound>> GetAsync(Guid id, ComplianceDbContext db, CancellationToken ct) =>

@@ -149,6 +149,35 @@ public partial class EmployerPagesTests(EscalationApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Statistics_FilterBySiteAndPeriod_WithTheApisRules_AndRefuseABadFilterNamingIt()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var busy = await tenant.CreateSiteAsync();
+        var quiet = await tenant.CreateSiteAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await tenant.FileGrievanceAsync(Intake(categories: ["documents-held"]), busy);
+        }
+
+        // Only complete months are released: the filing month, once it is over.
+        var filed = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        var month = new DateOnly(filed.Year, filed.Month, 1);
+        var window = $"from={month:yyyy-MM-dd}&to={month.AddMonths(1).AddDays(-1):yyyy-MM-dd}";
+        factory.Clock.Advance(TimeSpan.FromDays(35));
+        var compliance = await MemberAsync(tenant, "compliance");
+        Assert.Contains("<th scope=\"row\">documents-held</th><td>5</td>", await PageAsync(compliance, $"/console/statistics?{window}&siteId={busy.Id}"), StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>5</td>", await PageAsync(compliance, $"/console/statistics?{window}&siteId={quiet.Id}"), StringComparison.Ordinal);
+
+        var refused = await PageAsync(compliance, "/console/statistics?from=2026-13-01&to=2026-01-01", 400);
+        Assert.Contains("id=\"from-error\"", refused, StringComparison.Ordinal);
+        Assert.Contains("id=\"from-error\"", await PageAsync(compliance, "/console/statistics?from=2026-02-01&to=2026-01-01", 400), StringComparison.Ordinal);
+
+        var other = await factory.CreateTenantAsync();
+        var otherSite = await other.CreateSiteAsync();
+        await PageAsync(compliance, $"/console/statistics?siteId={otherSite.Id}", 404);
+    }
+
+    [Fact]
     public async Task Escalations_ShowEveryDeliveryAttempt_WithItsStatusAndDay()
     {
         var tenant = await factory.CreateTenantAsync();

@@ -136,15 +136,54 @@ public static class EmployerPages
 
     public sealed record StatisticsChart(string GroupBy, string Heading, string Chart, IReadOnlyList<StatisticsRow> Rows);
 
+    /// <summary>The statistics page's filters (period, site) from the query string, validated by the API's own rules.</summary>
+    private static (GrievanceStatisticsApi.StatisticsQuery Query, IDictionary<string, string[]> Errors) StatisticsFilter(IQueryCollection q)
+    {
+        var v = new Validator();
+        DateOnly? Day(string name) => q[name].ToString() is { Length: > 0 } text
+            ? v.Check(DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d), name, "A date as yyyy-MM-dd.") ? d : null
+            : null;
+        var from = Day("from");
+        var to = Day("to");
+        Guid? site = q["siteId"].ToString() is { Length: > 0 } s ? v.Check(Guid.TryParse(s, out var id), "siteId", "Not a site.") ? id : null : null;
+        var query = new GrievanceStatisticsApi.StatisticsQuery(site, null, from, to, null);
+        if (v.IsValid)
+        {
+            query.Validate(v);
+        }
+
+        return (query, v.Errors);
+    }
+
     private static async Task<IResult> StatisticsAsync(HttpContext http, ComplianceDbContext db, ConsoleStrings t, TimeProvider clock, CancellationToken ct)
     {
+        var (filter, errors) = StatisticsFilter(http.Request.Query);
+        var siteOptions = (await PageData.SiteNamesAsync(db, ct)).OrderBy(x => x.Value, StringComparer.Ordinal)
+            .Select(x => new { Id = x.Key.ToString(), Name = x.Value, Selected = x.Key == filter.SiteId }).ToList();
+        if (errors.Count > 0)
+        {
+            return ConsoleView.Page(http, t["stats_title"], "employer/statistics", new
+            {
+                Charts = Array.Empty<StatisticsChart>(),
+                Errors = errors.Select(e => new { Field = e.Key, Message = string.Join(" ", e.Value) }).ToList(),
+                Sites = siteOptions,
+                FilterFrom = http.Request.Query["from"].ToString(),
+                FilterTo = http.Request.Query["to"].ToString(),
+            }, StatusCodes.Status400BadRequest);
+        }
+
+        if (filter.SiteId is Guid siteId && siteOptions.All(x => x.Id != siteId.ToString()))
+        {
+            return ConsoleView.NotFound(http);
+        }
+
         var fewer = t["stats_fewer_than"];
         string Shown(int? count) => count is int n ? n.ToString(CultureInfo.InvariantCulture) : fewer;
         var charts = new List<StatisticsChart>();
         GrievanceStatisticsApi.StatisticsView? any = null;
         foreach (var groupBy in GrievanceStatisticsApi.GroupBys)
         {
-            var view = (await GrievanceStatisticsApi.GetAsync(new GrievanceStatisticsApi.StatisticsQuery(null, null, null, null, groupBy), db, clock, ct)).Value!;
+            var view = (await GrievanceStatisticsApi.GetAsync(filter with { GroupBy = groupBy }, db, clock, ct)).Value!;
             any = view;
             var rows = view.Cells.Select(c => new StatisticsRow(
                 c.Key, Label(groupBy, c.Key), Shown(c.Count), Shown(c.AcknowledgedOnTime), Shown(c.AcknowledgedLate), Shown(c.AwaitingAcknowledgement))).ToList();
@@ -160,6 +199,10 @@ public static class EmployerPages
             To = any.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Total = Shown(any.Total),
             any.MinimumCellSize,
+            Errors = Array.Empty<object>(),
+            Sites = siteOptions,
+            FilterFrom = http.Request.Query["from"].ToString(),
+            FilterTo = http.Request.Query["to"].ToString(),
         });
     }
 

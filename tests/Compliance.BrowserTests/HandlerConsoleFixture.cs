@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Compliance.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -118,8 +119,8 @@ public sealed record HandlerDesk(
         ArgumentNullException.ThrowIfNull(page);
         await EnterPasswordAsync(page);
         await page.Locator("#code").FillAsync(PersonSessions.Totp(TotpKey));
-        await page.Locator("form[action='/console/two-factor'] button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => OfficeJourneyTests.Path(url) == "/console");
+        await SendAsync(page, "/console/two-factor");
+        await Navigation.ArrivedAsync(page, "/console");
     }
 
     /// <summary>The first factor only: the browser is left on the two-factor page.</summary>
@@ -129,8 +130,8 @@ public sealed record HandlerDesk(
         await page.GotoAsync("/console/sign-in");
         await page.Locator("#email").FillAsync(HandlerEmail);
         await page.Locator("#password").FillAsync(PersonSessions.Password);
-        await page.Locator("form[action='/console/sign-in'] button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => OfficeJourneyTests.Path(url) == "/console/two-factor");
+        await SendAsync(page, "/console/sign-in");
+        await Navigation.ArrivedAsync(page, "/console/two-factor");
     }
 
     /// <summary>Posts a case form from the handler's HTTP session (seeding only; the tests drive the browser).</summary>
@@ -143,8 +144,43 @@ public sealed record HandlerDesk(
         ArgumentNullException.ThrowIfNull(page);
         var email = PersonSessions.NewEmail();
         var invite = await Http.JsonAsync(await Tenant.Owner.PostAsJsonAsync("/api/v1/members", new { email, displayName = "Olu the Owner", role = "owner" }), 201);
-        await OfficeJourneyTests.SetUpAsync(page, email, invite.GetProperty("setupCode").GetString()!);
-        await OfficeJourneyTests.SignInAsync(page, email);
+        await page.GotoAsync("/console/setup");
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#code").FillAsync(invite.GetProperty("setupCode").GetString()!);
+        await page.Locator("#password").FillAsync(PersonSessions.Password);
+        await page.Locator("#confirm").FillAsync(PersonSessions.Password);
+        await SendAsync(page, "/console/setup");
+        await Navigation.ArrivedAsync(page, "/console/sign-in");
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(PersonSessions.Password);
+        await SendAsync(page, "/console/sign-in");
+        await Navigation.ArrivedAsync(page, "/console");
         Assert.Equal("owner", await page.Locator("#role").InnerTextAsync());
+    }
+
+    /// <summary>Submits the form posting to <paramref name="action"/>; the answer must be a 303 (post/redirect/get).</summary>
+    private static async Task SendAsync(IPage page, string action)
+    {
+        var posted = await page.RunAndWaitForResponseAsync(
+            () => page.Locator($"form[action='{action}'] button[type=submit]").First.ClickAsync(),
+            r => r.Request.Method == "POST" && OfficeJourneyTests.Path(r.Url) == action);
+        Assert.True(posted.Status == 303, $"POST {action} answered {posted.Status}");
+    }
+}
+
+/// <summary>Waiting for a page after a click.</summary>
+public static class Navigation
+{
+    /// <summary>
+    /// Waits until the page is at <paramref name="path"/> (any query or anchor) and its content is there. It polls the
+    /// address and the page rather than listening for navigation or load events, which may have fired before the wait
+    /// began (Playwright's WaitForURL then waits for a load event already gone).
+    /// </summary>
+    public static async Task ArrivedAsync(IPage page, string path)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await Assertions.Expect(page).ToHaveURLAsync(
+            new Regex("^https?://[^/]+" + Regex.Escape(path) + "/?([?#].*)?$"), new PageAssertionsToHaveURLOptions { Timeout = 15_000 });
+        await page.Locator("main").WaitForAsync();
     }
 }

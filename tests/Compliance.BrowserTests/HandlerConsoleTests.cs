@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Compliance.Api.Features.Pages;
 using Compliance.Api.Infrastructure.Templates;
 using Compliance.IntegrationTests.Infrastructure;
@@ -50,7 +51,7 @@ public class HandlerConsoleTests(HandlerConsoleFixture fixture)
 
             // Opening the case shows the worker's words in their language, and logs the read under the handler.
             await rows.Nth(0).GetByRole(AriaRole.Link, new() { Name = critical.CaseReference }).ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains($"/console/cases/{critical.Id}", StringComparison.Ordinal));
+            await Navigation.ArrivedAsync(page, $"/console/cases/{critical.Id}");
             Assert.Equal(narrative, (await page.Locator("#narrative").InnerTextAsync()).Trim());
             Assert.Equal("ne", await page.Locator("#narrative").GetAttributeAsync("lang"));
             Assert.Equal(1L, await Factory.ScalarAsync<long>(
@@ -173,7 +174,7 @@ public class HandlerConsoleTests(HandlerConsoleFixture fixture)
             await page.GotoAsync(CasePages.Inbox);
             await page.Locator("#f-language").SelectOptionAsync("vi");
             await page.Locator("form.filters button[type=submit]").ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("language=vi", StringComparison.Ordinal));
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("[?&]language=vi(&|$)"));
             var rows = await page.Locator("#inbox tbody tr").AllInnerTextsAsync();
             Assert.Contains(vietnamese.CaseReference, Assert.Single(rows), StringComparison.Ordinal);
             Assert.Equal("1", await page.Locator("#case-count").InnerTextAsync());
@@ -228,7 +229,7 @@ public class HandlerConsoleTests(HandlerConsoleFixture fixture)
 
     private static async Task AddNoteAsync(IPage page, string text, string tab)
     {
-        await page.WaitForURLAsync(url => url.Contains($"tab={tab}", StringComparison.Ordinal));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"[?&]tab={tab}(&|#|$)"));
         await page.Locator("textarea#note-text").FillAsync(text);
         await SubmitAsync(page, page.Locator("#notes form button[type=submit]"), tab);
         Assert.Contains(text, await page.Locator("#note-list").InnerTextAsync(), StringComparison.Ordinal);
@@ -242,12 +243,11 @@ public class HandlerConsoleTests(HandlerConsoleFixture fixture)
     {
         // The click returns once the navigation it started has committed, so what follows reads the new page.
         var landed = await page.RunAndWaitForResponseAsync(() => button.ClickAsync(), r => r.Request.IsNavigationRequest && r.Request.Method == "GET");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         Assert.Equal(200, landed.Status);
         Assert.Equal("GET", landed.Request.Method);
         Assert.Equal("POST", landed.Request.RedirectedFrom?.Method);
         Assert.Equal(303, (await landed.Request.RedirectedFrom!.ResponseAsync())!.Status);
-        Assert.Contains($"tab={tab}", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"[?&]tab={tab}(&|#|$)"));
     }
 
     private string NepaliAcknowledgement(string caseReference)

@@ -1,5 +1,7 @@
 using System.Text;
 using Compliance.Domain.Reference;
+using Compliance.IntegrationTests.Infrastructure;
+using Compliance.IntegrationTests.Risk;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -23,10 +25,13 @@ public enum Visitor
 
     /// <summary>The tenant's owner, signed in (password only).</summary>
     Owner,
+
+    /// <summary>The tenant's auditor, signed in (password only).</summary>
+    Auditor,
 }
 
 /// <summary>What the audited pages are opened against: one tenant, its office and handler, a worked case, a receipt per language.</summary>
-public sealed record AuditScene(HandlerDesk Desk, string IntakeCode, Guid CaseId, IReadOnlyDictionary<string, string> Receipts);
+public sealed record AuditScene(HandlerDesk Desk, Guid SiteId, string IntakeCode, Guid CaseId, IReadOnlyDictionary<string, string> Receipts);
 
 /// <summary>
 /// One page axe looks at: opened by <paramref name="Visitor"/> at <paramref name="Url"/>, then (for a page that exists
@@ -71,6 +76,24 @@ public static class AuditedPages
         new("case: private notes", Visitor.Handler, s => s.Desk.CaseUrl(s.CaseId, "private")),
         new("forbidden (owner on the inbox)", Visitor.Owner, _ => "/console/cases"),
         new("forbidden (owner on a case)", Visitor.Owner, s => s.Desk.CaseUrl(s.CaseId)),
+        new("owner home", Visitor.Owner, _ => "/console"),
+        new("sites", Visitor.Owner, _ => "/console/sites", Phone: true),
+        new("site", Visitor.Owner, s => $"/console/sites/{s.SiteId}", Phone: true),
+        new("statistics", Visitor.Owner, _ => "/console/statistics", Phone: true),
+        new("statistics, refused filter", Visitor.Owner, _ => "/console/statistics?from=2026-13-01"),
+        new("escalations", Visitor.Owner, _ => "/console/escalations"),
+        new("corrective actions", Visitor.Owner, _ => "/console/corrective-actions"),
+        new("remediation", Visitor.Owner, _ => "/console/remediation"),
+        new("manage", Visitor.Owner, _ => "/console/manage"),
+        new("manage: suppliers and sites", Visitor.Owner, _ => "/console/manage/sites", Phone: true),
+        new("manage: poster", Visitor.Owner, s => $"/console/manage/sites/{s.SiteId}/poster"),
+        new("manage: people and keys", Visitor.Owner, _ => "/console/manage/access", Phone: true),
+        new("manage: destinations", Visitor.Owner, _ => "/console/manage/destinations"),
+        new("manage: handling offices", Visitor.Owner, _ => "/console/manage/links"),
+        new("manage: roster", Visitor.Owner, _ => "/console/manage/roster"),
+        new("audits", Visitor.Auditor, _ => "/console/audits"),
+        new("access log", Visitor.Auditor, _ => "/console/access-log", Phone: true),
+        new("OData feed", Visitor.Auditor, _ => "/console/odata"),
     ];
 
     private static async Task FileAsync(IPage page, AuditScene scene)
@@ -197,7 +220,9 @@ public class AccessibilityTests(HandlerConsoleFixture fixture, ITestOutputHelper
             receipts[lang] = receipt;
         }
 
-        return new AuditScene(desk, site.IntakeCode, caseId, receipts);
+        await Http.EnsureStatusAsync(await desk.Tenant.Owner.PostAsync("/api/v1/risk-assessments/run", null), 202);
+        Assert.All(await fixture.Factory.RunEnqueuedJobsAsync(desk.Tenant.TenantId), Assert.Null);
+        return new AuditScene(desk, site.Id, site.IntakeCode, caseId, receipts);
     }
 
     /// <summary>Brings <paramref name="visitor"/>'s fresh browser to where they start: signed in as they would be.</summary>
@@ -213,6 +238,9 @@ public class AccessibilityTests(HandlerConsoleFixture fixture, ITestOutputHelper
                 break;
             case Visitor.Owner:
                 await scene.Desk.SignInOwnerAsync(page);
+                break;
+            case Visitor.Auditor:
+                await scene.Desk.SignInMemberAsync(page, "auditor");
                 break;
             default:
                 break;

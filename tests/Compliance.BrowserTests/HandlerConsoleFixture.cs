@@ -139,11 +139,14 @@ public sealed record HandlerDesk(
         await Http.EnsureStatusAsync(await PersonSessions.PostFormAsync(Session, CaseUrl(id), CaseAction(id, path), fields), 303);
 
     /// <summary>An owner of the tenant, invited through the API, who sets a password at /console/setup and signs in, in <paramref name="page"/>.</summary>
-    public async Task SignInOwnerAsync(IPage page)
+    public Task SignInOwnerAsync(IPage page) => SignInMemberAsync(page, "owner");
+
+    /// <summary>A tenant's member of <paramref name="role"/>, invited through the API, who sets a password at /console/setup and signs in.</summary>
+    public async Task SignInMemberAsync(IPage page, string role)
     {
         ArgumentNullException.ThrowIfNull(page);
         var email = PersonSessions.NewEmail();
-        var invite = await Http.JsonAsync(await Tenant.Owner.PostAsJsonAsync("/api/v1/members", new { email, displayName = "Olu the Owner", role = "owner" }), 201);
+        var invite = await Http.JsonAsync(await Tenant.Owner.PostAsJsonAsync("/api/v1/members", new { email, displayName = $"A {role}", role }), 201);
         await page.GotoAsync("/console/setup");
         await page.Locator("#email").FillAsync(email);
         await page.Locator("#code").FillAsync(invite.GetProperty("setupCode").GetString()!);
@@ -155,7 +158,7 @@ public sealed record HandlerDesk(
         await page.Locator("#password").FillAsync(PersonSessions.Password);
         await SendAsync(page, "/console/sign-in");
         await Navigation.ArrivedAsync(page, "/console");
-        Assert.Equal("owner", await page.Locator("#role").InnerTextAsync());
+        Assert.Equal(role, await page.Locator("#role").InnerTextAsync());
     }
 
     /// <summary>Submits the form posting to <paramref name="action"/>; the answer must be a 303 (post/redirect/get).</summary>

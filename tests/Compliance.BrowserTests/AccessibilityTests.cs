@@ -63,6 +63,7 @@ public static class AuditedPages
     public static readonly IReadOnlyList<AuditedPage> Console =
     [
         new("sign-in", Visitor.Anonymous, _ => "/console/sign-in"),
+        new("setup with a code", Visitor.Anonymous, _ => "/console/setup"),
         new("two-factor", Visitor.FirstFactor, _ => "/console/two-factor"),
         new("home", Visitor.Handler, _ => "/console"),
         new("two-factor settings", Visitor.Handler, _ => "/console/enrol-two-factor"),

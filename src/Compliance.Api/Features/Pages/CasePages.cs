@@ -204,7 +204,7 @@ public static class CasePages
         Indicators = string.Join(", ", r.Indicators),
         r.Critical,
         r.ClockState,
-        Due = r.Due is { } due ? Day(due) : null,
+        Due = r.Due is { } due ? PageData.Day(due) : null,
         r.DueSoon,
         r.ReferralOverdue,
     };
@@ -212,7 +212,6 @@ public static class CasePages
     public static string CaseUrl(Guid id, Guid tenantId, string? tab = null) =>
         $"{Inbox}/{id}?tenant={tenantId}" + (tab is null ? string.Empty : $"&tab={tab}");
 
-    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static async Task<IResult> CaseAsync(Guid id, HttpContext http, CaseView view, CancellationToken ct)
     {
@@ -284,8 +283,7 @@ public static class CasePages
         var followUp = ConsoleView.Field(form, "followUpBy");
         var v = new Validator();
         Guid? destinationId = destination is null ? null : v.Check(Guid.TryParse(destination, out var d), "destinationId", "Not a destination.") ? d : null;
-        DateOnly? followUpBy = followUp is null ? null
-            : v.Check(DateOnly.TryParseExact(followUp, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var f), "followUpBy", "A date as yyyy-MM-dd.") ? f : null;
+        var followUpBy = PageData.ParseDay(v, "followUpBy", followUp);
         var organisation = destination is null ? ConsoleView.Field(form, "organisation") : null;
         var request = new CaseHandlingApi.ReferralRequest(destinationId, organisation, organisation is null ? null : ConsoleView.Field(form, "kind"), followUpBy);
         if (v.IsValid)
@@ -306,8 +304,7 @@ public static class CasePages
         var form = await http.Request.ReadFormAsync(ct);
         var v = new Validator();
         var followUp = ConsoleView.Field(form, "followUpBy");
-        DateOnly? followUpBy = followUp is null ? null
-            : v.Check(DateOnly.TryParseExact(followUp, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var f), "followUpBy", "A date as yyyy-MM-dd.") ? f : null;
+        var followUpBy = PageData.ParseDay(v, "followUpBy", followUp);
         var request = new CaseHandlingApi.ReferralUpdate(ConsoleView.Field(form, "state"), followUpBy);
         request.Validate(v);
         if (!v.IsValid)
@@ -410,15 +407,15 @@ public sealed class CaseView(TestimonyReader reader, Casework casework, Complian
             g.Critical,
             Categories = string.Join(", ", g.Categories),
             Indicators = g.Indicators,
-            ReceivedOn = Day(g.ReceivedAt),
+            ReceivedOn = PageData.Day(g.ReceivedAt),
             ClockState = GrievanceClocks.StateOf(g, now),
-            Due = running is { } r ? Day(r.Due) : null,
+            Due = running is { } r ? PageData.Day(r.Due) : null,
             ClockName = running is null ? null : g.AcknowledgedAt is null ? "acknowledge" : "feedback",
             ShowTestimony = showTestimony,
             TestimonyDeleted = g.TestimonyDeletedAt is not null || g.WrappedKey is null,
             opened.Narrative,
             opened.ReviewNote,
-            Messages = opened.Messages.Select(m => new { m.Author, SentOn = Day(m.SentAt), m.Text }).ToList(),
+            Messages = opened.Messages.Select(m => new { m.Author, SentOn = PageData.Day(m.SentAt), m.Text }).ToList(),
             Notes = tab == "thread" ? [] : notes.Where(n => n.Visibility == tab).Select(NoteModel).ToList(),
             Referrals = referrals.Select(x => new
             {
@@ -426,21 +423,21 @@ public sealed class CaseView(TestimonyReader reader, Casework casework, Complian
                 x.To,
                 x.Kind,
                 x.State,
-                FollowUpBy = x.FollowUpBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                CreatedOn = x.CreatedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                FollowUpBy = PageData.Day(x.FollowUpBy),
+                CreatedOn = PageData.Day(x.CreatedOn),
                 x.FollowUpOverdue,
             }).ToList(),
             ReferralStates = CaseReferral.States,
             Destinations = destinations.Where(d => g.ConsentsTo(d.Kind)).ToList(),
             Consent = g.Consent().Select(c => new { Kind = c.Key, Given = c.Value }).ToList(),
-            ConsentHistory = consent.Select(c => new { c.Kind, c.Given, OnDay = c.OnDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }).ToList(),
+            ConsentHistory = consent.Select(c => new { c.Kind, c.Given, OnDay = PageData.Day(c.OnDay) }).ToList(),
             ConsentedKinds = DestinationKinds.All.Where(g.ConsentsTo).ToList(),
             Templates = CaseHandlingApi.ReplyTemplates,
             NextStatuses = GrievanceStatuses.All.Where(s => GrievanceStatuses.CanMove(g.Status, s)).ToList(),
             IndicatorOptions = Indicators.All.Select(c => new { Code = c, Name = Indicators.Names[c], Checked = g.Indicators.Contains(c) }).ToList(),
             Severities = Severities.All,
             NeedsReview = g.Indicators.Contains(Indicators.ChildUnder18),
-            Today = DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Today = PageData.Day(now),
             Form = form,
             PreviewText = replyText,
         };
@@ -450,5 +447,4 @@ public sealed class CaseView(TestimonyReader reader, Casework casework, Complian
 
     private static object NoteModel(CaseNoteView n) => new { n.Author, At = n.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture), n.Text };
 
-    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -140,11 +140,8 @@ public static class EmployerPages
     private static (GrievanceStatisticsApi.StatisticsQuery Query, IDictionary<string, string[]> Errors) StatisticsFilter(IQueryCollection q)
     {
         var v = new Validator();
-        DateOnly? Day(string name) => q[name].ToString() is { Length: > 0 } text
-            ? v.Check(DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d), name, "A date as yyyy-MM-dd.") ? d : null
-            : null;
-        var from = Day("from");
-        var to = Day("to");
+        var from = PageData.ParseDay(v, "from", q["from"].ToString());
+        var to = PageData.ParseDay(v, "to", q["to"].ToString());
         Guid? site = q["siteId"].ToString() is { Length: > 0 } s ? v.Check(Guid.TryParse(s, out var id), "siteId", "Not a site.") ? id : null : null;
         var query = new GrievanceStatisticsApi.StatisticsQuery(site, null, from, to, null);
         if (v.IsValid)
@@ -195,8 +192,8 @@ public static class EmployerPages
         return ConsoleView.Page(http, t["stats_title"], "employer/statistics", new
         {
             Charts = charts,
-            From = any!.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            To = any.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            From = PageData.Day(any!.From),
+            To = PageData.Day(any.To),
             Total = Shown(any.Total),
             any.MinimumCellSize,
             Errors = Array.Empty<object>(),
@@ -343,6 +340,11 @@ internal static class PageData
     public static string Day(DateTimeOffset at) => Day(DateOnly.FromDateTime(at.UtcDateTime));
 
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A day typed into a form or a query (yyyy-MM-dd): null when absent; when unreadable, an error on <paramref name="field"/> and null.</summary>
+    public static DateOnly? ParseDay(Validator v, string field, string? text) =>
+        string.IsNullOrEmpty(text) ? null
+        : v.Check(DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day), field, "A date as yyyy-MM-dd.") ? day : null;
 
     /// <summary>A page of a console list: the API's largest page size, so most tenants see one page.</summary>
     public static PageQuery Paging(int? page) => new(page is > 0 and < 100_000 ? page : 1, PageQuery.MaxPageSize);

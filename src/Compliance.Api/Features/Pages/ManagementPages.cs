@@ -82,11 +82,10 @@ public static class ManagementPages
     private static IReadOnlyList<Choice> Options(IEnumerable<string> values, string? empty = null) =>
         [.. (empty is null ? [] : new[] { new Choice(string.Empty, empty, false) }), .. values.Select(v => new Choice(v, v, false))];
 
-    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static IDictionary<string, string[]>? Validate(IValidatable request)
+    private static IDictionary<string, string[]>? Validate(IValidatable request, Validator? v = null)
     {
-        var v = new Validator();
+        v ??= new Validator();
         request.Validate(v);
         return v.IsValid ? null : v.Errors;
     }
@@ -98,11 +97,6 @@ public static class ManagementPages
         ProblemHttpResult p => (null, p.ProblemDetails.Detail ?? p.ProblemDetails.Title),
         _ => (null, null),
     };
-
-    private static DateTimeOffset? ParseDay(string? value) =>
-        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
-            : null;
 
     private static Guid? ParseGuid(string? value) => Guid.TryParse(value, out var g) ? g : null;
 
@@ -263,7 +257,7 @@ public static class ManagementPages
                         m.DisabledAt is null ? [new($"{Hub}/members/{m.Id}/disable", t["manage_disable"])] : []))]),
                 new("keys", t["manage_keys"], [t["field_name"], t["field_role"], t["field_prefix"], t["field_created"], t["field_expires"], t["field_state"]],
                     [.. keys.Select(k => new Row(
-                        [k.Name, k.Role, k.Prefix, Day(k.CreatedAt), k.ExpiresAt is { } e ? Day(e) : "—", k.RevokedAt is null ? t["state_active"] : t["state_revoked"]],
+                        [k.Name, k.Role, k.Prefix, PageData.Day(k.CreatedAt), k.ExpiresAt is { } e ? PageData.Day(e) : "—", k.RevokedAt is null ? t["state_active"] : t["state_revoked"]],
                         k.RevokedAt is null ? [new($"{Hub}/keys/{k.Id}/revoke", t["manage_revoke"])] : []))]),
             ],
             [
@@ -287,7 +281,7 @@ public static class ManagementPages
         var result = await MembersApi.InviteAsync(request, db, tenant, accounts, ct);
         if (result.Result is Created<MembersApi.InvitedMember> { Value: { } invited })
         {
-            var secret = new Secret(t["manage_setup_code"], invited.SetupCode, string.Format(CultureInfo.InvariantCulture, t["manage_setup_code_hint"], invited.Email, Day(invited.SetupCodeExpiresAt)));
+            var secret = new Secret(t["manage_setup_code"], invited.SetupCode, string.Format(CultureInfo.InvariantCulture, t["manage_setup_code_hint"], invited.Email, PageData.Day(invited.SetupCodeExpiresAt)));
             return await AccessSectionAsync(http, db, tenant, t, null, null, null, null, secret, ct);
         }
 
@@ -301,16 +295,10 @@ public static class ManagementPages
     private static async Task<IResult> CreateKeyAsync(HttpContext http, ComplianceDbContext db, TenantContext tenant, ApiKeyIssuer issuer, ConsoleStrings t, TimeProvider clock, CancellationToken ct)
     {
         var form = await http.Request.ReadFormAsync(ct);
-        var expires = ConsoleView.Field(form, "expiresOn");
-        var request = new ApiKeysApi.CreateApiKeyRequest(ConsoleView.Field(form, "name"), ConsoleView.Field(form, "role"), ParseGuid(ConsoleView.Field(form, "supplierId")), ParseDay(expires));
-        var errors = Validate(request);
-        if (expires is not null && request.ExpiresAt is null)
-        {
-            errors ??= new Dictionary<string, string[]>();
-            errors["expiresOn"] = ["A date as yyyy-MM-dd."];
-        }
-
-        if (errors is not null)
+        var v = new Validator();
+        DateTimeOffset? expiresAt = PageData.ParseDay(v, "expiresOn", ConsoleView.Field(form, "expiresOn")) is { } day ? new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+        var request = new ApiKeysApi.CreateApiKeyRequest(ConsoleView.Field(form, "name"), ConsoleView.Field(form, "role"), ParseGuid(ConsoleView.Field(form, "supplierId")), expiresAt);
+        if (Validate(request, v) is { } errors)
         {
             return await AccessSectionAsync(http, db, tenant, t, "new-key", form, Renamed(errors, "expiresAt", "expiresOn"), null, null, ct);
         }
@@ -360,7 +348,7 @@ public static class ManagementPages
             [
                 new("links", t["manage_links"], [t["field_office"], t["field_kind"], t["field_verified"], t["field_state"], t["field_requested"]],
                     [.. links.Select(l => new Row(
-                        [l.OfficeName, l.OfficeKind, l.OfficeVerified ? t["yes"] : t["no"], l.State, l.RequestedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)],
+                        [l.OfficeName, l.OfficeKind, l.OfficeVerified ? t["yes"] : t["no"], l.State, PageData.Day(l.RequestedOn)],
                         l.EndedOn is null ? [new($"{Hub}/links/{l.Id}/end", t["manage_end_link"])] : []))]),
             ],
             [refused ? Filled(LinkForm(t), posted, errors) : LinkForm(t)],
@@ -402,7 +390,7 @@ public static class ManagementPages
         return Section(http, t["manage_roster"], t["manage_roster_intro"],
         [
             new("roster", t["manage_roster"], [t["field_day"], t["field_office"], t["field_change"], t["field_subject"], t["field_actor"]],
-                [.. rows.Select(r => new Row([r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.OfficeName, r.Change, r.Subject, r.Actor], []))]),
+                [.. rows.Select(r => new Row([PageData.Day(r.Day), r.OfficeName, r.Change, r.Subject, r.Actor], []))]),
         ], []);
     }
 }

@@ -64,7 +64,8 @@ public sealed class BenchDatabase : IAsyncDisposable
         EmbeddedPostgres? cluster = null;
         if (string.IsNullOrWhiteSpace(admin))
         {
-            cluster = await EmbeddedPostgres.StartAsync(Path.Combine(Path.GetTempPath(), $"compliance-bench-{Guid.NewGuid():N}"), throwaway: true, durable: durable);
+            EmbeddedPostgres.SweepAbandoned(Path.GetTempPath(), "compliance-bench-");
+            cluster = await EmbeddedPostgres.StartAsync(Path.Combine(Path.GetTempPath(), $"compliance-bench-{Environment.ProcessId}-{Guid.NewGuid():N}"), throwaway: true, durable: durable);
             Console.WriteLine(durable
                 ? "cluster  : throwaway, durable (fsync, synchronous_commit and full_page_writes on, as production)"
                 : "cluster  : throwaway, fsync, synchronous_commit and full_page_writes off (writes cost less than in production; --durable 1 to keep them on)");

@@ -87,6 +87,7 @@ public static class TestDatabase
         if (string.IsNullOrWhiteSpace(admin))
         {
             // Under root the cluster runs as 'postgres', so the folder sits in /tmp rather than under /root.
+            EmbeddedPostgres.SweepAbandoned(Path.GetTempPath(), "compliance-tests-");
             var root = Path.Combine(Path.GetTempPath(), $"compliance-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
             var cluster = await EmbeddedPostgres.StartAsync(root, throwaway: true);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();

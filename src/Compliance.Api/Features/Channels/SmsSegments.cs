@@ -46,6 +46,11 @@ public static class SmsSegments
     /// </summary>
     public static IReadOnlyList<string> Messages(string text)
     {
+        if (text.Length == 0)
+        {
+            return [];
+        }
+
         var gsm = IsGsm7(text);
         var capacity = MaxSegmentsPerMessage * (gsm ? Gsm7Segment : Ucs2Segment);
         return Units(text) <= capacity ? [text] : Cut(text, gsm, capacity, preferBreaks: true);

@@ -208,16 +208,7 @@ public sealed partial class TextConversations(
         var filed = await intake.FileAsync(
             c.TenantId, c.SiteId!.Value, new NewGrievance(c.Language, [.. c.Categories], c.Narrative.ToString(), consent, c.Channel), ct);
         await deletions.QueueAsync(c.TenantId, c.ProviderIds, ct);
-        var reply = new StringBuilder()
-            .Append(Text(c, "receipt", ("receipt", filed.Receipt))).Append('\n')
-            .Append(Text(c, "receipt_warning")).Append('\n')
-            .Append(Text(c, "follow_up_hint"));
-        if (c.Channel == MessagingChannels.WhatsApp)
-        {
-            reply.Append('\n').Append(Text(c, "whatsapp_window"));
-        }
-
-        return new Answer(reply.ToString(), Forget: true);
+        return new Answer(ReceiptReply(texts, c.Language, c.Channel, filed.Receipt), Forget: true);
     }
 
     private async Task<string> FollowUpAsync(string key, Conversation c, string receipt, string rest, CancellationToken ct)
@@ -255,20 +246,41 @@ public sealed partial class TextConversations(
         await deletions.QueueAsync(c.TenantId, c.ProviderIds, ct);
         c.ProviderIds.Clear();
 
+        return StatusReply(texts, c.Language, c.Channel, view, note);
+    }
+
+    /// <summary>The answer that files a report: the receipt in groups of four, with the web page's warning.</summary>
+    internal static string ReceiptReply(ChannelTexts texts, string lang, string channel, string groupedReceipt)
+    {
+        var reply = new StringBuilder()
+            .Append(texts.Text(lang, "receipt", ("receipt", groupedReceipt))).Append('\n')
+            .Append(texts.Text(lang, "receipt_warning")).Append('\n')
+            .Append(texts.Text(lang, "follow_up_hint"));
+        if (channel == MessagingChannels.WhatsApp)
+        {
+            reply.Append('\n').Append(texts.Text(lang, "whatsapp_window"));
+        }
+
+        return reply.ToString();
+    }
+
+    /// <summary>The answer to a receipt: what it did (a message added), the status, the latest reply, how to change consent.</summary>
+    internal static string StatusReply(ChannelTexts texts, string lang, string channel, WorkerCaseView view, string? note)
+    {
         var reply = new StringBuilder();
         if (note is not null)
         {
             reply.Append(note).Append('\n');
         }
 
-        reply.Append(Text(c, "status", ("status", view.StatusLabel))).Append('\n');
+        reply.Append(texts.Text(lang, "status", ("status", view.StatusLabel))).Append('\n');
         reply.Append(view.Replies.Count > 0 && view.Replies[^1] is var latest
-            ? Text(c, "latest_reply", ("date", latest.SentOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("text", latest.Text))
-            : Text(c, "no_reply"));
-        reply.Append('\n').Append(Text(c, "consent_hint", ("keyword", Text(c, "consent_keyword"))));
-        if (c.Channel == MessagingChannels.WhatsApp)
+            ? texts.Text(lang, "latest_reply", ("date", latest.SentOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("text", latest.Text))
+            : texts.Text(lang, "no_reply"));
+        reply.Append('\n').Append(texts.Text(lang, "consent_hint", ("keyword", texts.Text(lang, "consent_keyword"))));
+        if (channel == MessagingChannels.WhatsApp)
         {
-            reply.Append('\n').Append(Text(c, "whatsapp_window"));
+            reply.Append('\n').Append(texts.Text(lang, "whatsapp_window"));
         }
 
         return reply.ToString();

@@ -9,7 +9,7 @@ namespace Compliance.Api.Features.Channels;
 /// Where a conversation lives while it lasts: in memory only, keyed by an HMAC of (channel, sender) under a key of its
 /// own, forgotten 30 minutes after the last message. The sender's number is never a key, a value or a log field: it is
 /// hashed on arrival and the hash is all that is kept. Provider message ids are remembered the same way (hashed) for 48
-/// hours so that a redelivered webhook gets the same answer and files nothing twice.
+/// hours so that a redelivered webhook files nothing twice and, within 30 minutes, gets the same answer.
 /// </summary>
 public sealed class ConversationStore
 {
@@ -47,11 +47,18 @@ public sealed class ConversationStore
     /// <summary>The keyed hash a provider's message id is remembered by.</summary>
     public string DeliveryKey(string provider, string messageId) => Hash($"delivery\n{provider}\n{messageId}");
 
-    /// <summary>The answer given to a delivery already handled, or null for a new one.</summary>
-    public string? Answered(string deliveryKey) => _cache.TryGetValue<string>("d:" + deliveryKey, out var reply) ? reply : null;
+    /// <summary>
+    /// The answer given to a delivery already handled (empty once it is older than <see cref="Idle"/>: an answer can carry
+    /// a receipt, so it is kept no longer than a conversation), or null for a delivery not seen in 48 hours.
+    /// </summary>
+    public string? Answered(string deliveryKey) =>
+        !_cache.TryGetValue("d:" + deliveryKey, out _) ? null : _cache.TryGetValue<string>("r:" + deliveryKey, out var reply) ? reply : string.Empty;
 
-    public void Remember(string deliveryKey, string reply) =>
-        _cache.Set("d:" + deliveryKey, reply, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = DeliveryMemory });
+    public void Remember(string deliveryKey, string reply)
+    {
+        _cache.Set("d:" + deliveryKey, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = DeliveryMemory });
+        _cache.Set("r:" + deliveryKey, reply, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Idle });
+    }
 
     private string Hash(string value) => Convert.ToHexString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(value)));
 }

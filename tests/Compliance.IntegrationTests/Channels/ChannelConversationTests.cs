@@ -179,18 +179,17 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
         var call = ChannelsApiFactory.NewSid("CA");
 
         await factory.VoiceAsync(worker, ours, call);
-        var askSite = await factory.VoiceAsync(worker, ours, call, "language", Bengali);
+        var mode = await factory.VoiceAsync(worker, ours, call, "language", Bengali);
+        Assert.Equal("bn-IN", mode.Descendants("Say").Single().Attribute("language")!.Value);
+        var askSite = await factory.VoiceAsync(worker, ours, call, "mode", "1");
         var say = askSite.Descendants("Say").First();
         Assert.Equal("bn-IN", say.Attribute("language")!.Value);
         Assert.Contains("কিপ্যাডে", say.Value, StringComparison.Ordinal);
         var wrong = await factory.VoiceAsync(worker, ours, call, "site", "0000000000");
         Assert.Equal("/channels/twilio/voice/gather/site", wrong.Descendants("Gather").Single().Attribute("action")!.Value);
 
-        var keypad = string.Concat(site.IntakeCode.Select(ch => ch switch
-        {
-            >= 'A' and <= 'C' => '2', >= 'D' and <= 'F' => '3', >= 'G' and <= 'I' => '4', >= 'J' and <= 'L' => '5',
-            >= 'M' and <= 'O' => '6', >= 'P' and <= 'S' => '7', >= 'T' and <= 'V' => '8', >= 'W' and <= 'Z' => '9', _ => ch,
-        }));
+        // The keys of a phone keypad (ITU E.161), A to Z.
+        var keypad = string.Concat(site.IntakeCode.Select(ch => char.IsAsciiLetter(ch) ? "22233344455566677778889999"[ch - 'A'] : ch));
         var categories = await factory.VoiceAsync(worker, ours, call, "site", keypad);
         Assert.Contains(categories.Descendants("Say"), s => s.Value.Contains("11 চাপুন", StringComparison.Ordinal));
         var consent = await factory.VoiceAsync(worker, ours, call, "categories", "1*11");
@@ -214,9 +213,12 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
         await factory.FollowUpAsync(digits[0].Replace(" ", string.Empty, StringComparison.Ordinal).Replace(",", string.Empty, StringComparison.Ordinal));
     }
 
-    /// <summary>A receipt made on the web page reads, takes a message and changes consent by SMS and WhatsApp; a receipt made by SMS works on the web.</summary>
+    /// <summary>
+    /// A receipt made on the web page reads, takes a message and changes consent by SMS, reads by voice and WhatsApp; a
+    /// receipt made by SMS works on the web page.
+    /// </summary>
     [Fact]
-    public async Task Receipt_MadeOnTheWeb_WorksBySmsAndWhatsApp_AndTheReverse()
+    public async Task Receipt_MadeOnTheWeb_WorksBySmsVoiceAndWhatsApp_AndTheReverse()
     {
         var tenant = await factory.CreateTenantAsync();
         var filed = await tenant.FileGrievanceAsync(WorkerVoiceHelpers.Intake(language: "ne", consent: new Dictionary<string, bool> { ["ngo"] = true }));
@@ -244,6 +246,22 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
         Assert.Contains(detail.GetProperty("messages").EnumerateArray(), m => m.GetProperty("text").GetString() == "मालिकले अझै राहदानी फिर्ता दिएन।");
         Assert.False(detail.GetProperty("case").GetProperty("consent").GetProperty("ngo").GetBoolean());
         Assert.True(detail.GetProperty("case").GetProperty("consent").GetProperty("labour-authority").GetBoolean());
+
+        // By voice: the receipt typed on the keypad, the status spoken in the language of the call.
+        var voice = factory.NewNumber();
+        await ChannelsApiFactory.MapNumberAsync(tenant, "voice", voice);
+        var call = ChannelsApiFactory.NewSid("CA");
+        await factory.VoiceAsync(worker, voice, call);
+        await factory.VoiceAsync(worker, voice, call, "language", "2");
+        var askReceipt = await factory.VoiceAsync(worker, voice, call, "mode", "2");
+        Assert.Equal("/channels/twilio/voice/gather/receipt", askReceipt.Descendants("Gather").Single().Attribute("action")!.Value);
+        var wrongReceipt = await factory.VoiceAsync(worker, voice, call, "receipt", "11112222333344445555");
+        Assert.Single(wrongReceipt.Descendants("Gather"));
+        var spoken = await factory.VoiceAsync(worker, voice, call, "receipt", Digits(filed.Receipt));
+        var said = spoken.Descendants("Say").Select(x => x.Value).ToList();
+        Assert.Contains(said, x => x.StartsWith("Status laporan:", StringComparison.Ordinal));
+        Assert.All(spoken.Descendants("Say"), x => Assert.Equal("ms-MY", x.Attribute("language")!.Value));
+        Assert.Single(spoken.Descendants("Hangup"));
 
         var whatsapp = factory.NewNumber();
         await ChannelsApiFactory.MapNumberAsync(tenant, "whatsapp", whatsapp);

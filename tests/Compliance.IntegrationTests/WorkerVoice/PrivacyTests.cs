@@ -88,8 +88,8 @@ public class PrivacyTests(ChannelsApiFactory factory) : IClassFixture<ChannelsAp
     /// Issue #20, DNH-2: a canary phone number sent through every channel (SMS, WhatsApp, a voice call in a language with a
     /// voice and one handed over to SMS, follow-ups and a consent change by receipt, redelivery, the deletion job) appears
     /// in no column of any table (Hangfire's job arguments included), in no sealed testimony, in no log line and in no job
-    /// argument. Mutation that fails it (tried): key the conversation store by the sender itself instead of its HMAC
-    /// and log the key on a refusal; or enqueue the deletion job with the sender as an argument.
+    /// argument. Mutation that fails it (tried): in <c>TwilioChannels.SmsAsync</c>, log the form's <c>From</c> at
+    /// Information.
     /// </summary>
     [Fact]
     public async Task Dnh2_CanaryPhoneNumber_ThroughEveryChannel_AppearsInNoTableNoLogLineAndNoJob()
@@ -131,8 +131,14 @@ public class PrivacyTests(ChannelsApiFactory factory) : IClassFixture<ChannelsAp
         var call = ChannelsApiFactory.NewSid("CA");
         await factory.VoiceAsync(Canary, voice, call);
         await factory.VoiceAsync(Canary, voice, call, "language", "2");
+        await factory.VoiceAsync(Canary, voice, call, "mode", "1");
         await factory.VoiceAsync(Canary, voice, call, "categories", "2*5");
         await factory.VoiceAsync(Canary, voice, call, "consent", "1");
+        var third = ChannelsApiFactory.NewSid("CA");
+        await factory.VoiceAsync(Canary, voice, third);
+        await factory.VoiceAsync(Canary, voice, third, "language", "1");
+        await factory.VoiceAsync(Canary, voice, third, "mode", "2");
+        await factory.VoiceAsync(Canary, voice, third, "receipt", receipt);
         var second = ChannelsApiFactory.NewSid("CA");
         await factory.VoiceAsync(Canary, voice, second);
         await factory.VoiceAsync(Canary, voice, second, "language", "7");

@@ -20,7 +20,7 @@ public sealed class ChannelTexts(TemplateStore templates, WorkerLabels labels)
         "consent", "consent_invalid", "receipt", "receipt_warning", "follow_up_hint", "status", "latest_reply", "no_reply",
         "consent_keyword", "consent_hint", "consent_saved", "consent_menu", "yes", "no", "message_added", "whatsapp_notice",
         "whatsapp_window", "sms_handoff", "voice_menu_item", "voice_site_code", "voice_categories", "voice_option",
-        "voice_consent", "voice_receipt", "voice_again", "voice_end", "voice_invalid",
+        "voice_consent", "voice_receipt", "voice_again", "voice_end", "voice_invalid", "voice_choose", "voice_enter_receipt",
     ];
 
     /// <summary>Spoken only in English: the first voice menu's offer of SMS to a language with no voice at the provider, and its goodbye.</summary>

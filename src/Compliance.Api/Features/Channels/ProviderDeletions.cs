@@ -88,8 +88,7 @@ public sealed class ProviderDeletionJob(ComplianceDbContext db, IHttpClientFacto
         await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
         var pending = await db.Set<ChannelMessageDeletion>().OrderBy(d => d.Id).ToListAsync(ct);
         using var client = http.CreateClient(HttpClientName);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes($"{twilio.AccountSid}:{twilio.AuthToken}")));
+        client.DefaultRequestHeaders.Authorization = BasicAuth(twilio);
         var failed = 0;
         foreach (var deletion in pending)
         {
@@ -113,4 +112,8 @@ public sealed class ProviderDeletionJob(ComplianceDbContext db, IHttpClientFacto
             throw new HttpRequestException($"Twilio refused {failed} of {pending.Count} deletions; they stay queued for the retry.");
         }
     }
+
+    /// <summary>Twilio's REST authentication: HTTP Basic with the account SID and auth token.</summary>
+    internal static AuthenticationHeaderValue BasicAuth(TwilioChannelOptions twilio) =>
+        new("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes($"{twilio.AccountSid}:{twilio.AuthToken}")));
 }

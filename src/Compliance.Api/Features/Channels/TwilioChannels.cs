@@ -196,7 +196,13 @@ public static class TwilioChannels
                     return Xml(response.Hangup().ToString());
                 }
 
-                return Xml(Next(response, texts, c).ToString());
+                return Xml(response.Append(ModePrompt(texts, c)).ToString());
+
+            case "mode":
+                return Xml((digits == "2" ? response.Append(ReceiptPrompt(texts, c)) : digits == "1" ? Next(response, texts, c) : response.Append(ModePrompt(texts, c))).ToString());
+
+            case "receipt":
+                return Xml((await CaseStatusAsync(response, texts, intake, deletions, store, key, c, digits, ct)).ToString());
 
             case "site":
                 var code = await KeypadSiteAsync(db, c, digits, ct);
@@ -250,6 +256,62 @@ public static class TwilioChannels
         }
     }
 
+    /// <summary>A new report (1) or a report already made, by its receipt (2).</summary>
+    private static Gather ModePrompt(ChannelTexts texts, Conversation c)
+    {
+        var gather = Gather("mode", numDigits: 1);
+        Say(gather, c.Language, texts, "voice_choose");
+        return gather;
+    }
+
+    private static Gather ReceiptPrompt(ChannelTexts texts, Conversation c)
+    {
+        var gather = Gather("receipt", numDigits: null);
+        Say(gather, c.Language, texts, "voice_enter_receipt");
+        return gather;
+    }
+
+    /// <summary>
+    /// The receipt typed on the keypad: the case's status, what happens next and the latest reply, spoken in the language
+    /// of the call (the web intake's follow-up rules, wrong receipts counted per caller); then the call ends. A receipt
+    /// that opens nothing is said so and asked again.
+    /// </summary>
+    private static async Task<VoiceResponse> CaseStatusAsync(
+        VoiceResponse response, ChannelTexts texts, WorkerIntake intake, ProviderDeletions deletions, ConversationStore store, string key, Conversation c,
+        string digits, CancellationToken ct)
+    {
+        var (check, opened) = await intake.OpenForClientAsync(key, digits, ct);
+        var (tag, voice) = Voices[c.Language];
+        var labels = texts.Labels(c.Language);
+        if (opened is null)
+        {
+            response.Say(labels.Errors[check == ReceiptCheck.TooManyAttempts ? "too_many_attempts" : "receipt_not_found"], voice, language: tag);
+            return check == ReceiptCheck.TooManyAttempts ? response.Hangup() : response.Append(ReceiptPrompt(texts, c));
+        }
+
+        WorkerCaseView view;
+        await using (opened.Transaction)
+        {
+            view = await intake.ViewAsync(opened.Grievance, ct);
+        }
+
+        Say(response, c.Language, texts, "status", ("status", labels.Statuses[view.Status]));
+        response.Say(labels.NextSteps[view.Status], voice, language: tag);
+        if (view.Replies.Count > 0)
+        {
+            Say(response, c.Language, texts, "latest_reply", ("date", view.Replies[^1].SentOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("text", view.Replies[^1].Text));
+        }
+        else
+        {
+            Say(response, c.Language, texts, "no_reply");
+        }
+
+        Say(response, c.Language, texts, "voice_end");
+        await deletions.QueueAsync(c.TenantId, c.ProviderIds, ct);
+        store.Forget(key);
+        return response.Hangup();
+    }
+
     private static VoiceResponse Next(VoiceResponse response, ChannelTexts texts, Conversation c) =>
         c.SiteId is null ? response.Append(SitePrompt(texts, c)) : response.Append(CategoriesPrompt(texts, c));
 
@@ -262,26 +324,25 @@ public static class TwilioChannels
 
     private static Gather CategoriesPrompt(ChannelTexts texts, Conversation c)
     {
-        var gather = Gather("categories", numDigits: null);
-        Say(gather, c.Language, texts, "voice_categories");
         var names = texts.Labels(c.Language).Categories;
-        foreach (var (category, i) in GrievanceCategories.All.Select((cat, i) => (cat, i + 1)))
-        {
-            Say(gather, c.Language, texts, "voice_option", ("label", names[category]), ("digit", Digit(i)));
-        }
-
-        return gather;
+        return OptionsPrompt(texts, c, "categories", "voice_categories", [.. GrievanceCategories.All.Select(k => names[k])]);
     }
 
     /// <summary>The consent question from <see cref="DestinationKinds.All"/>, the list the web page offers.</summary>
     private static Gather ConsentPrompt(ChannelTexts texts, Conversation c)
     {
-        var gather = Gather("consent", numDigits: null);
-        Say(gather, c.Language, texts, "voice_consent");
         var kinds = texts.Labels(c.Language).Consent;
-        foreach (var (kind, i) in DestinationKinds.All.Select((k, i) => (k, i + 1)))
+        return OptionsPrompt(texts, c, "consent", "voice_consent", [.. DestinationKinds.All.Select(k => kinds[k].Label)]);
+    }
+
+    /// <summary>A question, then each option with the key that picks it (1, 2, ...), gathered for <paramref name="step"/>.</summary>
+    private static Gather OptionsPrompt(ChannelTexts texts, Conversation c, string step, string questionKey, IReadOnlyList<string> labels)
+    {
+        var gather = Gather(step, numDigits: null);
+        Say(gather, c.Language, texts, questionKey);
+        foreach (var (label, i) in labels.Select((l, i) => (l, i + 1)))
         {
-            Say(gather, c.Language, texts, "voice_option", ("label", kinds[kind].Label), ("digit", Digit(i)));
+            Say(gather, c.Language, texts, "voice_option", ("label", label), ("digit", Digit(i)));
         }
 
         return gather;
@@ -351,8 +412,7 @@ public sealed class TwilioMessages(IHttpClientFactory http, IOptions<ChannelsOpt
         {
             Content = new FormUrlEncodedContent([new("From", from), new("To", to), new("Body", body)]),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes($"{twilio.AccountSid}:{twilio.AuthToken}")));
+        request.Headers.Authorization = ProviderDeletionJob.BasicAuth(twilio);
         using var response = await client.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));

@@ -335,6 +335,18 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
         }
 
         Assert.Equal(6L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));
+
+        // Our reply (it carried the receipt) reports its status; once delivered, its SID is queued too.
+        var reply = await factory.PostTwilioAsync("/channels/twilio/sms", new() { ["From"] = worker, ["To"] = sms, ["Body"] = "hi", ["MessageSid"] = ChannelsApiFactory.NewSid("SM") });
+        Assert.Equal(
+            $"{ChannelsApiFactory.PublicBaseUrl}/channels/twilio/sms/status",
+            XDocument.Parse(await reply.Content.ReadAsStringAsync()).Descendants("Message").First().Attribute("action")!.Value);
+        var replySid = ChannelsApiFactory.NewSid("SM");
+        sids.Add(replySid);
+        await Http.EnsureStatusAsync(await factory.PostTwilioAsync("/channels/twilio/sms/status", new() { ["From"] = sms, ["To"] = worker, ["MessageSid"] = ChannelsApiFactory.NewSid("SM"), ["MessageStatus"] = "sent" }), 200);
+        await Http.EnsureStatusAsync(await factory.PostTwilioAsync("/channels/twilio/sms/status", new() { ["From"] = sms, ["To"] = worker, ["MessageSid"] = replySid, ["MessageStatus"] = "delivered" }), 200);
+        await Http.AssertProblemAsync(await factory.PostTwilioAsync("/channels/twilio/sms/status", new() { ["From"] = sms, ["MessageSid"] = ChannelsApiFactory.NewSid("SM"), ["MessageStatus"] = "delivered" }, signature: string.Empty), 403);
+        Assert.Equal(7L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));
         Assert.All(await factory.RunEnqueuedJobsAsync(tenant.TenantId), Assert.Null);
         Assert.Subset(factory.DeletedSids().ToHashSet(), sids.ToHashSet());
         Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));

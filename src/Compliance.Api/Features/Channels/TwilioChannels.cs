@@ -45,10 +45,12 @@ public static class TwilioChannels
 
     public const string SmsPath = "/channels/twilio/sms";
     public const string VoicePath = "/channels/twilio/voice";
+    public const string SmsStatusPath = "/channels/twilio/sms/status";
 
     public static void Map(RouteGroupBuilder channels)
     {
         channels.MapPost("/twilio/sms", SmsAsync);
+        channels.MapPost("/twilio/sms/status", SmsStatusAsync);
         channels.MapPost("/twilio/voice", CallAsync);
         channels.MapPost("/twilio/voice/gather/{step}", GatherAsync);
     }
@@ -86,13 +88,38 @@ public static class TwilioChannels
         var sid = form["MessageSid"].ToString();
         var reply = await conversations.HandleAsync(
             new InboundText(MessagingChannels.Sms, form["From"].ToString(), form["To"].ToString(), form["Body"].ToString(), sid, sid), ct);
+        // Each reply reports its final status to us: only then do we learn its SID, to have Twilio's copy deleted too.
+        var status = new Uri(options.Value.PublicBaseUrl!.TrimEnd('/') + SmsStatusPath);
         var twiml = new MessagingResponse();
         foreach (var part in SmsSegments.Messages(reply))
         {
-            twiml.Message(part);
+            twiml.Message(part, action: status, method: Twilio.Http.HttpMethod.Post);
         }
 
         return Xml(twiml.ToString());
+    }
+
+    /// <summary>
+    /// Status callbacks of our replies: once a reply is final (delivered, undelivered, failed), its SID is queued for
+    /// deletion at Twilio like the worker's messages (a reply can carry the receipt).
+    /// </summary>
+    private static async Task<IResult> SmsStatusAsync(
+        HttpRequest request, IOptions<ChannelsOptions> options, NumberResolver numbers, ProviderDeletions deletions, ILoggerFactory logs, CancellationToken ct)
+    {
+        var (refusal, form) = await CheckAsync(request, options.Value, logs.CreateLogger(typeof(TwilioChannels)), ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var sid = form["MessageSid"].ToString();
+        if (form["MessageStatus"].ToString() is "delivered" or "undelivered" or "failed" && ProviderDeletions.IsSid(sid)
+            && (await numbers.ResolveAsync(MessagingChannels.Sms, form["From"].ToString(), ct) ?? await numbers.ResolveAsync(MessagingChannels.Voice, form["From"].ToString(), ct)) is { } service)
+        {
+            await deletions.QueueAsync(service.TenantId, [sid], ct);
+        }
+
+        return Results.Ok();
     }
 
     private static async Task<IResult> CallAsync(

@@ -16,6 +16,7 @@ using Compliance.Api.Infrastructure.Auth;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Http;
 using Compliance.Api.Infrastructure.Jobs;
+using Compliance.Api.Infrastructure.Pdf;
 using Compliance.Api.Infrastructure.Templates;
 using Compliance.Api.Infrastructure.Tenancy;
 using Hangfire;
@@ -80,6 +81,7 @@ builder.Services.AddJobs(builder.Configuration, connections);
 builder.Services.AddOperations();
 builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
 builder.Services.AddSingleton<TemplateStore>();
+builder.Services.AddPdfPrinting();
 
 builder.Services.AddFoundation(builder.Configuration);
 builder.Services.AddHandling();

@@ -63,7 +63,7 @@ public sealed class ChannelIntakeBenchmark : IBenchmark
                 response.EnsureSuccessStatusCode();
                 var twiml = await response.Content.ReadAsStringAsync();
                 messages.Add(Stopwatch.GetElapsedTime(started));
-                if (body == "1" && !twiml.Contains("<Message>", StringComparison.Ordinal))
+                if (body == "1" && !twiml.Contains("<Message", StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException("The conversation did not end with a receipt.");
                 }

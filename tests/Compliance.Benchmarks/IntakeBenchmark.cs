@@ -57,34 +57,7 @@ public sealed class IntakeBenchmark : IBenchmark
 
         await using var dataSource = NpgsqlDataSource.Create(db.Runtime);
         var ciphertextLength = 1 + 12 + 16 + System.Text.Encoding.UTF8.GetByteCount(Narrative);
-        var raw = await MeasureAsync(requests, concurrency, async () =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            await using var tx = await connection.BeginTransactionAsync();
-            await TenantSql.SetAsync(connection, tx, tenantId, null, CancellationToken.None);
-            await using var cmd = new NpgsqlCommand(
-                """
-                insert into grievances (id, tenant_id, site_id, supplier_id, case_reference, receipt_hash, language, categories, indicators,
-                  severity, critical, status, received_at, acknowledge_by, feedback_by, consent_ngo, wrapped_key, narrative_ciphertext)
-                values (@id, @t, @s, @sup, @ref, @hash, 'ne', @cats, @inds, null, false, 'received', @now, @ack, @fb, true, @key, @nar)
-                """, connection, tx);
-            var now = DateTimeOffset.UtcNow;
-            cmd.Parameters.AddWithValue("id", Guid.CreateVersion7());
-            cmd.Parameters.AddWithValue("t", tenantId);
-            cmd.Parameters.AddWithValue("s", siteId);
-            cmd.Parameters.AddWithValue("sup", supplierId);
-            cmd.Parameters.AddWithValue("ref", "WV-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)));
-            cmd.Parameters.AddWithValue("hash", RandomNumberGenerator.GetBytes(32));
-            cmd.Parameters.AddWithValue("cats", new[] { "documents-held", "owe-money", "too-many-hours" });
-            cmd.Parameters.AddWithValue("inds", new[] { "FL07", "FL09", "FL11" });
-            cmd.Parameters.AddWithValue("now", now);
-            cmd.Parameters.AddWithValue("ack", now.AddDays(7));
-            cmd.Parameters.AddWithValue("fb", now.AddDays(7).AddMonths(3));
-            cmd.Parameters.AddWithValue("key", RandomNumberGenerator.GetBytes(61));
-            cmd.Parameters.AddWithValue("nar", RandomNumberGenerator.GetBytes(ciphertextLength));
-            await cmd.ExecuteNonQueryAsync();
-            await tx.CommitAsync();
-        });
+        var raw = await MeasureAsync(requests, concurrency, () => RawInsertAsync(dataSource, tenantId, siteId, supplierId, ciphertextLength));
 
         Console.WriteLine($"intake: {requests} grievances, concurrency {concurrency}, narrative {Narrative.Length} chars");
         Console.WriteLine($"  HTTP intake : {intake.PerSecond,8:F0} grievances/s, {intake.Latencies.Summary()}");
@@ -92,7 +65,7 @@ public sealed class IntakeBenchmark : IBenchmark
         Console.WriteLine($"  ratio       : intake throughput = {intake.PerSecond / raw.PerSecond:P0} of raw INSERT; p50 x{intake.Latencies.Percentile(50) / raw.Latencies.Percentile(50):F1}, p99 x{intake.Latencies.Percentile(99) / raw.Latencies.Percentile(99):F1}");
     }
 
-    private static async Task<(double PerSecond, Latencies Latencies)> MeasureAsync(int requests, int concurrency, Func<Task> action)
+    internal static async Task<(double PerSecond, Latencies Latencies)> MeasureAsync(int requests, int concurrency, Func<Task> action)
     {
         var latencies = new Latencies();
         var next = 0;
@@ -107,5 +80,38 @@ public sealed class IntakeBenchmark : IBenchmark
             }
         }));
         return (requests / watch.Elapsed.TotalSeconds, latencies);
+    }
+
+    /// <summary>
+    /// The baseline: one grievance row of the intake's shape, by a raw parameterised INSERT in its own tenant-scoped
+    /// transaction (shared with the channel intake benchmark).
+    /// </summary>
+    internal static async Task RawInsertAsync(NpgsqlDataSource dataSource, Guid tenantId, Guid siteId, Guid supplierId, int ciphertextLength)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await TenantSql.SetAsync(connection, tx, tenantId, null, CancellationToken.None);
+        await using var cmd = new NpgsqlCommand(
+            """
+            insert into grievances (id, tenant_id, site_id, supplier_id, case_reference, receipt_hash, language, categories, indicators,
+              severity, critical, status, received_at, acknowledge_by, feedback_by, consent_ngo, wrapped_key, narrative_ciphertext)
+            values (@id, @t, @s, @sup, @ref, @hash, 'ne', @cats, @inds, null, false, 'received', @now, @ack, @fb, true, @key, @nar)
+            """, connection, tx);
+        var now = DateTimeOffset.UtcNow;
+        cmd.Parameters.AddWithValue("id", Guid.CreateVersion7());
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("s", siteId);
+        cmd.Parameters.AddWithValue("sup", supplierId);
+        cmd.Parameters.AddWithValue("ref", "WV-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)));
+        cmd.Parameters.AddWithValue("hash", RandomNumberGenerator.GetBytes(32));
+        cmd.Parameters.AddWithValue("cats", new[] { "documents-held", "owe-money", "too-many-hours" });
+        cmd.Parameters.AddWithValue("inds", new[] { "FL07", "FL09", "FL11" });
+        cmd.Parameters.AddWithValue("now", now);
+        cmd.Parameters.AddWithValue("ack", now.AddDays(7));
+        cmd.Parameters.AddWithValue("fb", now.AddDays(7).AddMonths(3));
+        cmd.Parameters.AddWithValue("key", RandomNumberGenerator.GetBytes(61));
+        cmd.Parameters.AddWithValue("nar", RandomNumberGenerator.GetBytes(ciphertextLength));
+        await cmd.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
     }
 }

@@ -176,6 +176,8 @@ public partial class CrossTenantTests(EscalationApiFactory factory, ITestOutputH
         ids["sites"] = siteId;
         ids["suppliers"] = supplierId;
         clients[Roles.Supplier] = factory.Client(await tenant.KeyAsync(Roles.Supplier, supplierId));
+        ids["channel-numbers"] = await Http.IdAsync(await owner.PostAsJsonAsync(
+            "/api/v1/channel-numbers", new { channel = "sms", number = $"+6012{Random.Shared.Next(10_000_000, 99_999_999)}", siteId }));
         ids["api-keys"] = await Http.IdAsync(await owner.PostAsJsonAsync("/api/v1/api-keys", new { name = "spare", role = "compliance" }));
         ids["members"] = (await PersonSessions.InviteMemberAsync(tenant, "compliance")).Id;
 

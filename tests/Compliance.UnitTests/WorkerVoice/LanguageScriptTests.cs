@@ -134,7 +134,7 @@ public partial class LanguageScriptTests
     /// The script rule for one text: ne, bn, my, km letters in their own script; vi diacritics in every sentence of more
     /// than two words; ms and id not equal to <paramref name="english"/>.
     /// </summary>
-    private static void AssertWrittenIn(string lang, string where, string text, string? english)
+    internal static void AssertWrittenIn(string lang, string where, string text, string? english)
     {
         if (Scripts.TryGetValue(lang, out var ranges))
         {

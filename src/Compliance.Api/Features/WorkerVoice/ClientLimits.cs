@@ -125,11 +125,16 @@ public sealed class ReceiptGuessLimiter
         _floods = meter.CreateCounter<long>("worker_voice.receipt_failure_floods", description: "Windows in which wrong receipts across all clients passed the flood threshold.");
     }
 
-    public bool IsBlocked(HttpContext http) => _perClient.Count(ClientAddresses.Key(http)) >= _perClientLimit;
+    public bool IsBlocked(HttpContext http) => IsBlocked(ClientAddresses.Key(http));
 
-    public void RecordFailure(HttpContext http)
+    /// <summary>For a client known by a key of its own (a messaging conversation's keyed hash), not by address.</summary>
+    public bool IsBlocked(string clientKey) => _perClient.Count(clientKey) >= _perClientLimit;
+
+    public void RecordFailure(HttpContext http) => RecordFailure(ClientAddresses.Key(http));
+
+    public void RecordFailure(string clientKey)
     {
-        _perClient.Record(ClientAddresses.Key(http));
+        _perClient.Record(clientKey);
         _everyone.Record(Everyone);
         _failures.Add(1);
         if (_everyone.Count(Everyone) >= _floodThreshold)
@@ -171,5 +176,8 @@ public sealed class FilingLimiter(TimeProvider clock, IConfiguration configurati
     private readonly int _perClient = configuration.GetValue("WorkerVoice:FilingsPerClientPerHour", 5);
 
     /// <summary>Takes one filing from the client's budget; false (and nothing taken) when it is spent.</summary>
-    public bool TryTake(HttpContext http) => _window.TryRecord(ClientAddresses.Key(http), _perClient);
+    public bool TryTake(HttpContext http) => TryTake(ClientAddresses.Key(http));
+
+    /// <summary>For a client known by a key of its own (a messaging conversation's keyed hash), not by address.</summary>
+    public bool TryTake(string clientKey) => _window.TryRecord(clientKey, _perClient);
 }

@@ -40,7 +40,7 @@ public sealed class Grievance : ITenantOwned
     /// <summary>The office's own word for where the case stands; never shown to the worker (migration 024).</summary>
     public string? SubStatus { get; set; }
 
-    /// <summary>How the report came in: <c>web</c>, <c>sms</c>, <c>whatsapp</c> or <c>voice</c>.</summary>
+    /// <summary>How the report came in: <c>web</c>, <c>api</c>, <c>sms</c>, <c>whatsapp</c> or <c>voice</c>.</summary>
     public string Channel { get; set; } = ReportChannels.Web;
 
     /// <summary>Set by the reminder job when the next open clock comes due within a day.</summary>
@@ -131,12 +131,16 @@ public sealed class Grievance : ITenantOwned
 /// <summary>The channels a worker can report through.</summary>
 public static class ReportChannels
 {
+    /// <summary>The worker pages (<c>/v/...</c>).</summary>
     public const string Web = "web";
+
+    /// <summary>The JSON intake API (<c>/api/v1/intake</c>), used by partners' own apps.</summary>
+    public const string Api = "api";
     public const string Sms = "sms";
     public const string WhatsApp = "whatsapp";
     public const string Voice = "voice";
 
-    public static readonly IReadOnlyList<string> All = [Web, Sms, WhatsApp, Voice];
+    public static readonly IReadOnlyList<string> All = [Web, Api, Sms, WhatsApp, Voice];
 }
 
 /// <summary>A message on a case: from the worker (through the receipt) or a case handler's reply. Encrypted.</summary>

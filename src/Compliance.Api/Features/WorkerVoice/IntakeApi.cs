@@ -101,7 +101,7 @@ public static class IntakeApi
         var filed = await intake.FileAsync(
             site.TenantId,
             site.SiteId,
-            new NewGrievance(request.Language!, request.Categories!, request.Narrative!, request.Consent ?? []),
+            new NewGrievance(request.Language!, request.Categories!, request.Narrative!, request.Consent ?? [], ReportChannels.Api),
             ct);
         return TypedResults.Created((string?)null, filed);
     }

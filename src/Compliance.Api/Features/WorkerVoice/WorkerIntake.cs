@@ -1,5 +1,6 @@
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Infrastructure.Database;
+using Compliance.Api.Infrastructure.Http;
 using Compliance.Domain.Reference;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -8,8 +9,8 @@ using Npgsql;
 
 namespace Compliance.Api.Features.WorkerVoice;
 
-/// <summary>What a worker files: nothing that identifies them (DNH-1).</summary>
-public sealed record NewGrievance(string Language, IReadOnlyList<string> Categories, string Narrative, IReadOnlyDictionary<string, bool> Consent);
+/// <summary>What a worker files: nothing that identifies them (DNH-1). <paramref name="Channel"/> is one of <see cref="ReportChannels"/>.</summary>
+public sealed record NewGrievance(string Language, IReadOnlyList<string> Categories, string Narrative, IReadOnlyDictionary<string, bool> Consent, string Channel = ReportChannels.Web);
 
 /// <summary>
 /// The per-intake-code daily ceiling (issue 16, hole 7): reports past it in one UTC day are accepted and handled like
@@ -111,6 +112,7 @@ public sealed class WorkerIntake(
             Critical = critical,
             Severity = critical ? Severities.Critical : null,
             Status = GrievanceStatuses.Received,
+            Channel = request.Channel,
             ReceivedAt = now,
             PromisedIndependent = promised,
             AcknowledgeBy = GrievanceClocks.AcknowledgeBy(now, critical),
@@ -135,28 +137,39 @@ public sealed class WorkerIntake(
     /// against the in-memory guess limit; once it is reached nothing is looked up until the window passes.
     /// </summary>
     public Task<(ReceiptCheck Check, OpenedCase? Case)> OpenAsync(HttpContext http, string? receipt, CancellationToken ct) =>
-        OpenAsync(http, () => FindAsync(receipt, ct), ct);
+        OpenAsync(ClientAddresses.Key(http), () => FindAsync(receipt, ct), ct);
+
+    /// <summary>
+    /// As <see cref="OpenAsync(HttpContext, string?, CancellationToken)"/> for a client that is not the HTTP caller: a
+    /// messaging channel's conversation (its keyed hash), whose requests all come from the provider's address.
+    /// </summary>
+    public Task<(ReceiptCheck Check, OpenedCase? Case)> OpenForClientAsync(string clientKey, string? receipt, CancellationToken ct) =>
+        OpenAsync(clientKey, () => FindAsync(receipt, ct), ct);
 
     /// <summary>
     /// Opens the case a follow-up page's session token names (<see cref="FollowUpSessions"/>), so the page need not
     /// carry the receipt. A token that does not open counts against the guess limit like a wrong receipt.
     /// </summary>
     public Task<(ReceiptCheck Check, OpenedCase? Case)> OpenSessionAsync(HttpContext http, string? token, CancellationToken ct) =>
-        OpenAsync(http, () => Task.FromResult(sessions.Read(token)), ct);
+        OpenAsync(ClientAddresses.Key(http), () => Task.FromResult(sessions.Read(token)), ct);
+
+    /// <summary>As <see cref="OpenSessionAsync"/> for a messaging conversation, limited by its own key rather than the address.</summary>
+    public Task<(ReceiptCheck Check, OpenedCase? Case)> OpenSessionForClientAsync(string clientKey, string? token, CancellationToken ct) =>
+        OpenAsync(clientKey, () => Task.FromResult(sessions.Read(token)), ct);
 
     /// <summary>A token for the follow-up page's forms, naming <paramref name="grievance"/> for a while.</summary>
     public string SessionFor(Grievance grievance) => sessions.Issue(grievance.TenantId, grievance.Id);
 
-    private async Task<(ReceiptCheck Check, OpenedCase? Case)> OpenAsync(HttpContext http, Func<Task<(Guid TenantId, Guid GrievanceId)?>> find, CancellationToken ct)
+    private async Task<(ReceiptCheck Check, OpenedCase? Case)> OpenAsync(string clientKey, Func<Task<(Guid TenantId, Guid GrievanceId)?>> find, CancellationToken ct)
     {
-        if (limiter.IsBlocked(http))
+        if (limiter.IsBlocked(clientKey))
         {
             return (ReceiptCheck.TooManyAttempts, null);
         }
 
         if (await find() is not { } found)
         {
-            limiter.RecordFailure(http);
+            limiter.RecordFailure(clientKey);
             return (ReceiptCheck.Unknown, null);
         }
 

@@ -100,7 +100,8 @@ public static class WorkerVoiceModule
         return app;
     }
 
-    /// <summary>The anonymous surface: worker pages and the intake API.</summary>
+    /// <summary>The anonymous surface: worker pages, the intake API and the messaging channels' webhooks.</summary>
     public static bool IsWorkerPath(PathString path) =>
-        path.StartsWithSegments("/v", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/api/v1/intake", StringComparison.OrdinalIgnoreCase);
+        path.StartsWithSegments("/v", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/api/v1/intake", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/channels", StringComparison.OrdinalIgnoreCase);
 }

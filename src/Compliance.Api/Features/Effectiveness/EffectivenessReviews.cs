@@ -106,6 +106,7 @@ public sealed class EffectivenessReviews(ComplianceDbContext db, TemplateStore t
             GeneratedOn = Day(DateOnly.FromDateTime(now.UtcDateTime)),
             current.MinimumCellSize,
             current.ReprisalFlag,
+            ReprisalFlagText = string.Format(CultureInfo.InvariantCulture, t["reprisal_flag"], current.MinimumCellSize),
             Rules = new
             {
                 AcknowledgeDays = GrievanceClocks.AcknowledgeWindow.TotalDays,

@@ -242,7 +242,7 @@ public partial class EffectivenessReviewTests(ComplianceApiFactory factory) : IC
         // OData: the same released rows; $apply refused.
         var rows = await Http.JsonAsync(await auditor.GetAsync("/odata/EffectivenessMetrics?$filter=Period eq '2026-11' and GroupKind eq 'tenant' and Metric eq 'days-to-close'"));
         Assert.Equal([("median", 15m), ("p90", 15m)], rows.GetProperty("value").EnumerateArray().Select(r => (r.GetProperty("Key").GetString()!, r.GetProperty("Value").GetDecimal())).OrderBy(x => x.Item1));
-        var supplierRows = await Http.JsonAsync(await auditor.GetAsync($"/odata/EffectivenessMetrics?$filter=GroupId eq {supplierB}"));
+        var supplierRows = await Http.JsonAsync(await auditor.GetAsync($"/odata/EffectivenessMetrics?$filter=SupplierId eq {supplierB}"));
         Assert.All(supplierRows.GetProperty("value").EnumerateArray(), r => Assert.Equal("sites-with-no-report", r.GetProperty("Metric").GetString()));
         var apply = await auditor.GetAsync("/odata/EffectivenessMetrics?$apply=aggregate(Count with sum as Total)");
         await Http.AssertProblemAsync(apply, 400);

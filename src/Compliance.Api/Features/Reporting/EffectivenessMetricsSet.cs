@@ -9,7 +9,8 @@ namespace Compliance.Api.Features.Reporting;
 /// <summary>
 /// One released effectiveness figure (issue #21): pre-aggregated and k-suppressed by the one
 /// <see cref="EffectivenessSuppression"/>, for every complete month, quarter and year of the last two calendar years,
-/// the tenant and each supplier and site (<c>GroupKind</c> <c>tenant</c>, <c>supplier</c>, <c>site</c>). A row here is
+/// the tenant and each supplier and site (<c>GroupKind</c> <c>tenant</c>, <c>supplier</c>, <c>site</c>; <c>Group</c> is
+/// <c>tenant</c> or the supplier's or site's id, never the tenant's own id, which the feed does not carry). A row here is
 /// exactly the REST figure of <c>GET /api/v1/effectiveness?period={Period}&amp;groupBy={GroupKind}</c>. <c>$apply</c> is
 /// refused on this set: re-aggregating rows is how withheld cells would be rebuilt.
 /// </summary>
@@ -22,7 +23,11 @@ public sealed class EffectivenessMetricRow
     public required string GroupKind { get; set; }
 
     [Key]
-    public Guid GroupId { get; set; }
+    public required string Group { get; set; }
+
+    public Guid? SupplierId { get; set; }
+
+    public Guid? SiteId { get; set; }
 
     [Key]
     public required string Metric { get; set; }
@@ -99,7 +104,9 @@ public sealed class EffectivenessMetricsController(ComplianceDbContext db, TimeP
         {
             Period = period.Name,
             GroupKind = figures.Group.Kind,
-            GroupId = figures.Group.Id ?? Guid.Empty,
+            Group = figures.Group.Id?.ToString() ?? figures.Group.Kind,
+            SupplierId = figures.Group.Kind == EffectivenessFigures.BySupplier ? figures.Group.Id : null,
+            SiteId = figures.Group.Kind == EffectivenessFigures.BySite ? figures.Group.Id : null,
             Metric = m.Metric,
             Key = m.Key ?? string.Empty,
             Criterion = m.Criterion,

@@ -291,5 +291,19 @@ public partial class EffectivenessReviewTests(ComplianceApiFactory factory) : IC
         var byQuery = await auditor.GetAsync("/api/v1/effectiveness/review?year=2026&format=pdf");
         await Http.EnsureStatusAsync(byQuery, 200);
         Assert.Equal("application/pdf", byQuery.Content.Headers.ContentType?.MediaType);
+
+        // The console: the flag on the statistics page; the same figures in a table on the effectiveness page, with the review's links.
+        var browser = (await new PersonSessions(factory).MemberSessionAsync(tenant, "compliance")).Browser;
+        var statistics = await browser.GetAsync("/console/statistics");
+        await Http.EnsureStatusAsync(statistics, 200);
+        Assert.Contains("id=\"reprisal-flag\"", await statistics.Content.ReadAsStringAsync());
+        var console = await browser.GetAsync("/console/effectiveness");
+        await Http.EnsureStatusAsync(console, 200);
+        var page = System.Net.WebUtility.HtmlDecode(await console.Content.ReadAsStringAsync());
+        Assert.Contains("id=\"reprisal-flag\"", page);
+        Assert.Contains("Effectiveness of the grievance mechanism 2026", page);
+        Assert.Contains("<th scope=\"row\">Days to close: median</th><td>5</td><td>–</td><td>15 days</td>", page);
+        Assert.Contains("<th scope=\"row\">Remedies recorded: wages paid</th><td>5</td><td>5</td><td>100 %</td>", page);
+        Assert.Contains("/api/v1/effectiveness/review?year=2026&format=pdf", page);
     }
 }

@@ -128,8 +128,46 @@ public sealed class EffectivenessReviews(ComplianceDbContext db, TemplateStore t
         });
     }
 
-    private Dictionary<string, string> Strings() =>
-        JsonSerializer.Deserialize<Dictionary<string, string>>(templates.ReadText(StringsFile)) ?? throw new InvalidOperationException($"{StringsFile} is empty.");
+    private Dictionary<string, string> Strings() => LoadStrings(templates);
+
+    /// <summary>The review's English labels of criteria, metrics and keys (<c>templates/effectiveness/strings.en.json</c>).</summary>
+    public static Dictionary<string, string> LoadStrings(TemplateStore templates)
+    {
+        ArgumentNullException.ThrowIfNull(templates);
+        return JsonSerializer.Deserialize<Dictionary<string, string>>(templates.ReadText(StringsFile)) ?? throw new InvalidOperationException($"{StringsFile} is empty.");
+    }
+
+    /// <summary>
+    /// The console statistics page's effectiveness section: this year's complete months (last year's in January), the
+    /// reprisal flag, every figure of the tenant with the review's labels, and the review's links.
+    /// </summary>
+    public async Task<object> ConsoleSectionAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var year = EffectivenessPeriod.Year(now.UtcDateTime.Year).Complete(now) is null ? now.UtcDateTime.Year - 1 : now.UtcDateTime.Year;
+        var period = EffectivenessPeriod.Year(year).Complete(now)!;
+        var table = await EffectivenessFigures.ComputeAsync(db, period, null, now, ct);
+        var t = Strings();
+        var fewer = string.Format(CultureInfo.InvariantCulture, t["fewer_than"], table.MinimumCellSize);
+        return new
+        {
+            Year = year,
+            From = Day(period.From),
+            To = Day(period.LastDay),
+            table.ReprisalFlag,
+            ReprisalFlagText = string.Format(CultureInfo.InvariantCulture, t["reprisal_flag"], table.MinimumCellSize),
+            Rows = table.Tenant.Metrics.Select(m => new
+            {
+                Criterion = t[$"criterion_{m.Criterion}"],
+                Label = Label(t, m),
+                Count = Shown(m.Count, fewer),
+                Of = Shown(m.Of, "–"),
+                Value = Value(m),
+            }).ToList(),
+            ReviewUrl = $"/api/v1/effectiveness/review?year={year}",
+            PdfUrl = $"/api/v1/effectiveness/review?year={year}&format=pdf",
+        };
+    }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

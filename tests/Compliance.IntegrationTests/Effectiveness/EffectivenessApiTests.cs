@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Compliance.IntegrationTests.Infrastructure;
 using static Compliance.IntegrationTests.WorkerVoice.WorkerVoiceHelpers;
 
@@ -10,11 +9,8 @@ namespace Compliance.IntegrationTests.Effectiveness;
 /// role a 403, another tenant's case a 404; remedies and survey answers never reach the employer side as rows; the
 /// survey takes one answer set per case. Figures are checked by hand in <see cref="EffectivenessReviewTests"/>.
 /// </summary>
-public partial class EffectivenessApiTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
+public class EffectivenessApiTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
 {
-    [GeneratedRegex("name=\"session\" value=\"([^\"]+)\"")]
-    private static partial Regex SessionField();
-
     private async Task<(TestTenant Tenant, HttpClient Handler, Guid Id, Filed Filed)> CaseAsync()
     {
         var tenant = await factory.CreateTenantAsync();
@@ -110,55 +106,39 @@ public partial class EffectivenessApiTests(ComplianceApiFactory factory) : IClas
 
         await Http.EnsureStatusAsync(await tenant.Owner.GetAsync($"/api/v1/grievances/{id}/remedies"), 403);
         await Http.EnsureStatusAsync(await tenant.Owner.PostAsJsonAsync($"/api/v1/grievances/{id}/remedies", new { kind = "apology" }), 403);
-        Assert.Equal(0L, await CountAsRuntimeWithTenantAsync(tenant.TenantId, "select count(*) from case_remedies"));
+        Assert.Equal(0L, await factory.CountAsRuntimeWithTenantAsync(tenant.TenantId, "select count(*) from case_remedies"));
         Assert.Equal(1L, await factory.ScalarAsync<long>("select count(*) from case_remedies where grievance_id = @id", ("id", id)));
-    }
-
-    private async Task<string> SessionAsync(string receipt)
-    {
-        var page = await factory.Client().PostAsync("/v/follow-up?lang=en", new FormUrlEncodedContent(new Dictionary<string, string> { ["receipt"] = receipt }));
-        await Http.EnsureStatusAsync(page, 200);
-        return SessionField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
-    }
-
-    private async Task<(int Status, string Html)> AnswerAsync(string receipt, string satisfaction, string reprisal)
-    {
-        var response = await factory.Client().PostAsync("/v/follow-up/survey?lang=en", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["session"] = await SessionAsync(receipt), ["satisfaction"] = satisfaction, ["reprisal"] = reprisal,
-        }));
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
     public async Task Survey_IsOfferedOnlyOnceTheCaseHasEnded_TakesOneAnswerSet_AndNoRuntimeReaderSeesIt()
     {
         var (tenant, handler, id, filed) = await CaseAsync();
-        var open = await factory.Client().PostAsync("/v/follow-up?lang=en", new FormUrlEncodedContent(new Dictionary<string, string> { ["receipt"] = filed.Receipt }));
+        var open = await factory.FollowUpPageAsync(filed.Receipt);
         Assert.DoesNotContain("Were you satisfied", await open.Content.ReadAsStringAsync());
-        Assert.Equal(400, (await AnswerAsync(filed.Receipt, "5", "no")).Status);
+        Assert.Equal(400, (await factory.AnswerSurveyAsync(filed.Receipt, "5", "no")).Status);
 
         await Http.EnsureStatusAsync(await handler.MoveAsync(id, "acknowledged"), 200);
         await Http.EnsureStatusAsync(await handler.MoveAsync(id, "closed"), 200);
-        var ended = await (await factory.Client().PostAsync("/v/follow-up?lang=en", new FormUrlEncodedContent(new Dictionary<string, string> { ["receipt"] = filed.Receipt }))).Content.ReadAsStringAsync();
+        var ended = await (await factory.FollowUpPageAsync(filed.Receipt)).Content.ReadAsStringAsync();
         Assert.Contains("Were you satisfied with how your report was handled?", ended);
         Assert.Contains("Did anything bad happen to you because you reported?", ended);
 
-        var (badStatus, badHtml) = await AnswerAsync(filed.Receipt, "9", "maybe");
+        var (badStatus, badHtml) = await factory.AnswerSurveyAsync(filed.Receipt, "9", "maybe");
         Assert.Equal(400, badStatus);
         Assert.Contains("Please answer both questions.", badHtml);
 
-        var (status, html) = await AnswerAsync(filed.Receipt, "2", "prefer-not-to-say");
+        var (status, html) = await factory.AnswerSurveyAsync(filed.Receipt, "2", "prefer-not-to-say");
         Assert.Equal(200, status);
         Assert.Contains("Your answers were saved", html);
-        var (againStatus, again) = await AnswerAsync(filed.Receipt, "5", "no");
+        var (againStatus, again) = await factory.AnswerSurveyAsync(filed.Receipt, "5", "no");
         Assert.Equal(200, againStatus);
         Assert.Contains("You already answered these questions", again);
 
         Assert.Equal(
             "2 prefer-not-to-say 1",
             await factory.ScalarAsync<string>("select min(satisfaction)::text || ' ' || min(reprisal) || ' ' || count(*)::text from effectiveness_surveys where grievance_id = @id", ("id", id)));
-        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => CountAsRuntimeWithTenantAsync(tenant.TenantId, "select count(*) from effectiveness_surveys"));
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => factory.CountAsRuntimeWithTenantAsync(tenant.TenantId, "select count(*) from effectiveness_surveys"));
     }
 
     [Fact]
@@ -170,22 +150,7 @@ public partial class EffectivenessApiTests(ComplianceApiFactory factory) : IClas
         var id = await handler.GrievanceIdAsync(filed.CaseReference);
         await Http.EnsureStatusAsync(await handler.MoveAsync(id, "acknowledged"), 200);
         await Http.EnsureStatusAsync(await handler.MoveAsync(id, "resolved"), 200);
-        var page = await (await factory.Client().PostAsync("/v/follow-up?lang=vi", new FormUrlEncodedContent(new Dictionary<string, string> { ["receipt"] = filed.Receipt }))).Content.ReadAsStringAsync();
+        var page = await (await factory.FollowUpPageAsync(filed.Receipt, "vi")).Content.ReadAsStringAsync();
         Assert.Contains("Bạn có hài lòng với cách báo cáo của bạn được xử lý không?", System.Net.WebUtility.HtmlDecode(page));
-    }
-
-    private async Task<long> CountAsRuntimeWithTenantAsync(Guid tenant, string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(factory.RuntimeConnectionString);
-        await connection.OpenAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using (var set = new Npgsql.NpgsqlCommand("select set_config('app.tenant_id', @t, true)", connection, tx))
-        {
-            set.Parameters.AddWithValue("t", tenant.ToString());
-            await set.ExecuteNonQueryAsync();
-        }
-
-        await using var cmd = new Npgsql.NpgsqlCommand(sql, connection, tx);
-        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 }

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Compliance.IntegrationTests.Infrastructure;
 using Compliance.IntegrationTests.Recruitment;
 using UglyToad.PdfPig;
@@ -14,12 +13,9 @@ namespace Compliance.IntegrationTests.Effectiveness;
 /// routes, the worker's follow-up and survey, with clocks met and missed by moving the test clock. Every metric is
 /// checked against the figure computed by hand below. This class owns its clock: only the seeding test moves it.
 /// </summary>
-public partial class EffectivenessReviewTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
+public class EffectivenessReviewTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
-
-    [GeneratedRegex("name=\"session\" value=\"([^\"]+)\"")]
-    private static partial Regex SessionField();
 
     private sealed record Expected(string Metric, string? Key, int? Count, int? Of, decimal? Value);
 
@@ -89,24 +85,6 @@ public partial class EffectivenessReviewTests(ComplianceApiFactory factory) : IC
                 (x.Count, x.Of, x.Value) == (Int(m, "count"), Int(m, "of"), Dec(m, "value")),
                 $"{x.Metric}:{x.Key} expected count {x.Count}, of {x.Of}, value {x.Value}; got {m}");
         }
-    }
-
-    private async Task<string> WebSessionAsync(string receipt)
-    {
-        var page = await factory.Client().PostAsync("/v/follow-up?lang=en", new FormUrlEncodedContent(new Dictionary<string, string> { ["receipt"] = receipt }));
-        await Http.EnsureStatusAsync(page, 200);
-        return SessionField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
-    }
-
-    private async Task<(HttpResponseMessage Response, string Html)> AnswerSurveyAsync(string receipt, string satisfaction, string reprisal)
-    {
-        var response = await factory.Client().PostAsync("/v/follow-up/survey?lang=en", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["session"] = await WebSessionAsync(receipt),
-            ["satisfaction"] = satisfaction,
-            ["reprisal"] = reprisal,
-        }));
-        return (response, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -203,12 +181,12 @@ public partial class EffectivenessReviewTests(ComplianceApiFactory factory) : IC
         factory.Clock.Advance(Day);
         foreach (var f in first)
         {
-            var (answered, thanks) = await AnswerSurveyAsync(f.Receipt, "4", "yes");
-            await Http.EnsureStatusAsync(answered, 200);
+            var (answered, thanks) = await factory.AnswerSurveyAsync(f.Receipt, "4", "yes");
+            Assert.Equal(200, answered);
             Assert.Contains("Your answers were saved", thanks);
         }
 
-        await Http.EnsureStatusAsync((await AnswerSurveyAsync(small[0].Receipt, "1", "no")).Response, 200);
+        Assert.Equal(200, (await factory.AnswerSurveyAsync(small[0].Receipt, "1", "no")).Status);
 
         // 2 Dec: November is complete.
         factory.Clock.Advance(14 * Day);

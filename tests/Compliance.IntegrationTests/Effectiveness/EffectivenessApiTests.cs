@@ -142,6 +142,26 @@ public class EffectivenessApiTests(ComplianceApiFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Survey_ThroughTheIntakeApi_TakesOneAnswerSet_OnceTheCaseHasEnded()
+    {
+        var (_, handler, id, filed) = await CaseAsync();
+        const string Url = "/api/v1/intake/follow-up/survey";
+        await Http.AssertProblemAsync(await factory.Client().PostAsJsonAsync(Url, new { receipt = filed.Receipt, satisfaction = 3, reprisal = "no" }), 409);
+        await Http.AssertValidationProblemAsync(await factory.Client().PostAsJsonAsync(Url, new { receipt = filed.Receipt, satisfaction = 6, reprisal = "perhaps" }), "satisfaction", "reprisal");
+        await Http.AssertProblemAsync(await factory.Client().PostAsJsonAsync(Url, new { receipt = "0000 0000 0000 0000 0000", satisfaction = 3, reprisal = "no" }), 404);
+
+        await Http.EnsureStatusAsync(await handler.MoveAsync(id, "acknowledged"), 200);
+        await Http.EnsureStatusAsync(await handler.MoveAsync(id, "resolved"), 200);
+        var answered = await Http.JsonAsync(await factory.Client().PostAsJsonAsync(Url, new { receipt = filed.Receipt, satisfaction = 3, reprisal = "no" }));
+        Assert.Equal("resolved", answered.GetProperty("status").GetString());
+        var again = await factory.Client().PostAsJsonAsync(Url, new { receipt = filed.Receipt, satisfaction = 1, reprisal = "yes" });
+        await Http.AssertProblemAsync(again, 409);
+        Assert.Contains("You already answered these questions", await again.Content.ReadAsStringAsync());
+        Assert.Equal("3 no 1", await factory.ScalarAsync<string>(
+            "select min(satisfaction)::text || ' ' || min(reprisal) || ' ' || count(*)::text from effectiveness_surveys where grievance_id = @id", ("id", id)));
+    }
+
+    [Fact]
     public async Task Survey_PageIsInTheCaseLanguage()
     {
         var tenant = await factory.CreateTenantAsync();

@@ -90,7 +90,8 @@ public sealed class RemedyRecords(ComplianceDbContext db, TimeProvider clock)
 
         var remedy = new CaseRemedy
         {
-            Id = Guid.NewGuid(),
+            // Time-ordered so a day's remedies list in the order recorded; only the office ever sees a remedy's id.
+            Id = Guid.CreateVersion7(),
             GrievanceId = id,
             OfficeId = office,
             Kind = request.Kind!,

@@ -82,6 +82,7 @@ public static class AuditedPages
         new("site", Visitor.Owner, s => $"/console/sites/{s.SiteId}", Phone: true),
         new("statistics", Visitor.Owner, _ => "/console/statistics", Phone: true),
         new("statistics, refused filter", Visitor.Owner, _ => "/console/statistics?from=2026-13-01"),
+        new("effectiveness", Visitor.Owner, _ => "/console/effectiveness", Phone: true),
         new("escalations", Visitor.Owner, _ => "/console/escalations"),
         new("corrective actions", Visitor.Owner, _ => "/console/corrective-actions"),
         new("remediation", Visitor.Owner, _ => "/console/remediation"),

@@ -217,6 +217,23 @@ public partial class CasePagesTests(ComplianceApiFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task Remedy_IsRecordedFromTheCasePage_WithTheApisRules_AndListedThere()
+    {
+        var desk = await DeskAsync();
+        var admin = desk.Office.Admin;
+
+        var refused = await PostAsync(admin, desk, "remedies", ("kind", "wages-paid"), ("amount", "12.5"), ("currency", "XX"));
+        await Http.EnsureStatusAsync(refused, 400);
+        Assert.Contains("ISO 4217", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Http.EnsureStatusAsync(await PostAsync(admin, desk, "remedies", ("kind", "apology"), ("reimbursementId", Guid.NewGuid().ToString())), 400);
+        Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from case_remedies where grievance_id = @id", ("id", desk.Id)));
+
+        await Http.EnsureStatusAsync(await PostAsync(admin, desk, "remedies", ("kind", "wages-paid"), ("amount", "12.5"), ("currency", "MYR")), 303);
+        var html = await PageAsync(admin, desk.Url());
+        Assert.Matches(@"<td>wages-paid</td><td>12\.5 MYR</td><td></td><td>[0-9-]+</td>", html);
+    }
+
+    [Fact]
     public async Task AnOverdueReferralAndADueSoonCase_AreCountedInTheInbox()
     {
         var desk = await DeskAsync(Intake(consent: new Dictionary<string, bool> { ["ngo"] = true }));

@@ -28,6 +28,7 @@ public partial class RoleMatrixTests(ComplianceApiFactory factory, ITestOutputHe
     {
         "intakeCode" => "0000000000",
         "template" => "acknowledged",
+        "year" => "2026",
         _ => Guid.NewGuid().ToString(),
     });
 

@@ -128,6 +128,25 @@ public class ComplianceApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> as the runtime role with only the tenant set, as the employer side's requests run
+    /// (no office in scope): what row-level security and grants leave it.
+    /// </summary>
+    public async Task<long> CountAsRuntimeWithTenantAsync(Guid tenant, string sql)
+    {
+        await using var connection = new NpgsqlConnection(RuntimeConnectionString);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var set = new NpgsqlCommand("select set_config('app.tenant_id', @t, true)", connection, tx))
+        {
+            set.Parameters.AddWithValue("t", tenant.ToString());
+            await set.ExecuteNonQueryAsync();
+        }
+
+        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Rows in <paramref name="table"/> across all tenants, counted as the owner.</summary>
     public Task<long> CountRowsAsync(string table) => ScalarAsync<long>($"select count(*) from {table}");
 

@@ -53,23 +53,8 @@ public class CaseRecordsApiTests(ComplianceApiFactory factory) : IClassFixture<C
         // Row-level security: with the tenant set and no office (the employer side's scope), no row is visible.
         Assert.Equal(2L, await factory.ScalarAsync<long>(
             "select (select count(*) from case_notes where grievance_id = @id) + (select count(*) from case_referrals where grievance_id = @id)", ("id", id)));
-        Assert.Equal(0L, await CountAsRuntimeWithTenantAsync(tenant.TenantId, "select (select count(*) from case_notes) + (select count(*) from case_referrals)"));
+        Assert.Equal(0L, await factory.CountAsRuntimeWithTenantAsync(tenant.TenantId, "select (select count(*) from case_notes) + (select count(*) from case_referrals)"));
         await Http.EnsureStatusAsync(await tenant.Owner.GetAsync($"/api/v1/grievances/{id}/notes"), 403);
-    }
-
-    private async Task<long> CountAsRuntimeWithTenantAsync(Guid tenant, string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(factory.RuntimeConnectionString);
-        await connection.OpenAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using (var set = new Npgsql.NpgsqlCommand("select set_config('app.tenant_id', @t, true)", connection, tx))
-        {
-            set.Parameters.AddWithValue("t", tenant.ToString());
-            await set.ExecuteNonQueryAsync();
-        }
-
-        await using var cmd = new Npgsql.NpgsqlCommand(sql, connection, tx);
-        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compliance.Api.Features.Effectiveness;
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.Risk.Escalations;
 using Compliance.Api.Features.WorkerVoice;
@@ -39,6 +40,7 @@ public static class CasePages
         cases.MapPost("/{id:guid}/status", StatusAsync);
         cases.MapPost("/{id:guid}/referrals", ReferAsync);
         cases.MapPost("/{id:guid}/referrals/{referralId:guid}", UpdateReferralAsync);
+        cases.MapPost("/{id:guid}/remedies", RecordRemedyAsync);
     }
 
     /// <summary>The inbox's filters, as the query string carries them; an unknown value is a 400 naming it.</summary>
@@ -315,6 +317,30 @@ public static class CasePages
         return await AfterAsync(http, id, view, "thread", await casework.UpdateReferralAsync(id, referralId, request.State!, followUpBy, ct), ct);
     }
 
+    /// <summary>A remedy on the case (issue #21), with the API's own rules (<see cref="RemedyRequest"/>).</summary>
+    private static async Task<IResult> RecordRemedyAsync(Guid id, HttpContext http, RemedyRecords remedies, CaseView view, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var v = new Validator();
+        Guid? IdOf(string field) =>
+            ConsoleView.Field(form, field) is { } text ? v.Check(Guid.TryParse(text, out var parsed), field, "Not a record id.") ? parsed : null : null;
+        decimal? amount = ConsoleView.Field(form, "amount") is { } a
+            ? v.Check(decimal.TryParse(a, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsedAmount), "amount", "Not an amount.") ? parsedAmount : null
+            : null;
+        var request = new RemedyRequest(ConsoleView.Field(form, "kind"), amount, ConsoleView.Field(form, "currency"), IdOf("reimbursementId"), IdOf("custodyId"));
+        if (v.IsValid)
+        {
+            request.Validate(v);
+        }
+
+        if (!v.IsValid)
+        {
+            return await view.RenderAsync(http, id, "thread", new CaseForm { Errors = Joined(v.Errors) }, ct, StatusCodes.Status400BadRequest);
+        }
+
+        return await AfterAsync(http, id, view, "thread", await remedies.RecordAsync(id, request, ct), ct);
+    }
+
     /// <summary>Done: back to the case (303). Refused: the case again with the reason beside its field, nothing written.</summary>
     private static async Task<IResult> AfterAsync<T>(HttpContext http, Guid id, CaseView view, string tab, CaseResult<T> done, CancellationToken ct, CaseForm? kept = null)
     {
@@ -362,7 +388,7 @@ public sealed class CaseForm
 }
 
 /// <summary>Renders the case page: opens the case as a logged read, then its office records, in the request's tenant.</summary>
-public sealed class CaseView(TestimonyReader reader, Casework casework, ComplianceDbContext db, TimeProvider clock)
+public sealed class CaseView(TestimonyReader reader, Casework casework, RemedyRecords remedies, ComplianceDbContext db, TimeProvider clock)
 {
     public async Task<IResult> RenderAsync(HttpContext http, Guid id, string tab, CaseForm form, CancellationToken ct, int status = StatusCodes.Status200OK)
     {
@@ -381,6 +407,7 @@ public sealed class CaseView(TestimonyReader reader, Casework casework, Complian
         var now = clock.GetUtcNow();
         var notes = showTestimony ? await casework.NotesAsync(g, ct) : [];
         var referrals = (await casework.ReferralsAsync(id, ct)).Value ?? [];
+        var remedyRows = (await remedies.ListAsync(id, ct)).Value ?? [];
         var consent = (await casework.ConsentHistoryAsync(id, ct)).Value ?? [];
         var site = await db.Set<Site>().AsNoTracking().Where(s => s.Id == g.SiteId).Select(s => s.Name).FirstOrDefaultAsync(ct);
         var tenant = await db.Set<Tenant>().AsNoTracking().Select(t => t.Name).FirstOrDefaultAsync(ct);
@@ -428,6 +455,14 @@ public sealed class CaseView(TestimonyReader reader, Casework casework, Complian
                 x.FollowUpOverdue,
             }).ToList(),
             ReferralStates = CaseReferral.States,
+            Remedies = remedyRows.Select(x => new
+            {
+                x.Kind,
+                Amount = x.Amount is decimal m ? $"{m.ToString("0.####", CultureInfo.InvariantCulture)} {x.Currency}" : null,
+                Linked = x.ReimbursementId?.ToString() ?? x.CustodyId?.ToString(),
+                RecordedOn = PageData.Day(x.RecordedOn),
+            }).ToList(),
+            RemedyKinds = EffectivenessMetrics.RemedyKinds,
             Destinations = destinations.Where(d => g.ConsentsTo(d.Kind)).ToList(),
             Consent = g.Consent().Select(c => new { Kind = c.Key, Given = c.Value }).ToList(),
             ConsentHistory = consent.Select(c => new { c.Kind, c.Given, OnDay = PageData.Day(c.OnDay) }).ToList(),

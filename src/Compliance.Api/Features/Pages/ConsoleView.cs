@@ -70,12 +70,12 @@ public static class ConsoleView
         Roles.Auditor =>
         [
             ("/console/sites", "nav_sites"), ("/console/audits", "nav_audits"), ("/console/access-log", "nav_access_log"),
-            ("/console/odata", "nav_odata"),
+            ("/console/effectiveness", "nav_effectiveness"), ("/console/odata", "nav_odata"),
         ],
         Roles.Owner or Roles.Compliance =>
         [
-            ("/console/sites", "nav_sites"), ("/console/statistics", "nav_statistics"), ("/console/escalations", "nav_escalations"),
-            ("/console/corrective-actions", "nav_corrective_actions"), ("/console/remediation", "nav_remediation"),
+            ("/console/sites", "nav_sites"), ("/console/statistics", "nav_statistics"), ("/console/effectiveness", "nav_effectiveness"),
+            ("/console/escalations", "nav_escalations"), ("/console/corrective-actions", "nav_corrective_actions"), ("/console/remediation", "nav_remediation"),
             (ManagementPages.Hub, "nav_manage"),
         ],
         Roles.Supplier => [("/console/sites", "nav_sites")],

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Compliance.Api.Features.Effectiveness;
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.Recruitment;
 using Compliance.Api.Features.Risk.Assessment;
@@ -36,6 +37,7 @@ public static class EmployerPages
         pages.MapGet("/sites", SitesAsync).RequireAuthorization(Policies.EmployerRead);
         pages.MapGet("/sites/{id:guid}", SiteAsync).RequireAuthorization(Policies.EmployerRead);
         pages.MapGet("/statistics", StatisticsAsync).RequireAuthorization(Policies.TenantReports);
+        pages.MapGet("/effectiveness", EffectivenessAsync).RequireAuthorization(Policies.TenantReports);
         pages.MapGet("/escalations", EscalationsAsync).RequireAuthorization(Policies.TenantReports);
         pages.MapGet("/corrective-actions", CorrectiveActionsAsync).RequireAuthorization(Policies.EmployerRead);
         pages.MapGet("/remediation", RemediationAsync).RequireAuthorization(Policies.EmployerRead);
@@ -152,7 +154,8 @@ public static class EmployerPages
         return (query, v.Errors);
     }
 
-    private static async Task<IResult> StatisticsAsync(HttpContext http, ComplianceDbContext db, ConsoleStrings t, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> StatisticsAsync(
+        HttpContext http, ComplianceDbContext db, ConsoleStrings t, EffectivenessReviews effectiveness, TimeProvider clock, CancellationToken ct)
     {
         var (filter, errors) = StatisticsFilter(http.Request.Query);
         var siteOptions = (await PageData.SiteNamesAsync(db, ct)).OrderBy(x => x.Value, StringComparer.Ordinal)
@@ -196,12 +199,17 @@ public static class EmployerPages
             To = PageData.Day(any.To),
             Total = Shown(any.Total),
             any.MinimumCellSize,
+            Effectiveness = await effectiveness.ConsoleSectionAsync(ct),
             Errors = Array.Empty<object>(),
             Sites = siteOptions,
             FilterFrom = http.Request.Query["from"].ToString(),
             FilterTo = http.Request.Query["to"].ToString(),
         });
     }
+
+    /// <summary>The effectiveness review's figures (issue #21), as the REST route and the review release them.</summary>
+    private static async Task<IResult> EffectivenessAsync(HttpContext http, ConsoleStrings t, EffectivenessReviews effectiveness, CancellationToken ct) =>
+        ConsoleView.Page(http, t["eff_title"], "employer/effectiveness", new { Effectiveness = await effectiveness.ConsoleSectionAsync(ct) });
 
     public sealed record AttemptRow(int Attempt, string Day, string Status, string? Error);
 

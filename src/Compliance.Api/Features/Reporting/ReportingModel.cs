@@ -9,7 +9,8 @@ namespace Compliance.Api.Features.Reporting;
 /// <summary>One entity set of the feed: its name, CLR element type and the only <c>$expand</c> paths it allows.</summary>
 /// <param name="ExpandPaths">Navigation paths such as <c>Supplier</c> or <c>Worker/Site</c>; each prefix of a path is allowed too.</param>
 /// <param name="TenantReportsOnly">Readable by owner, compliance and auditor keys only (as the REST worker-voice reports); supplier keys get 403.</param>
-public sealed record ReportingSet(string Name, Type ClrType, IReadOnlyList<string> ExpandPaths, bool TenantReportsOnly = false)
+/// <param name="RefusesApply">A set of released, suppressed figures: <c>$apply</c> is refused, as re-aggregating rows is how withheld cells would be rebuilt.</param>
+public sealed record ReportingSet(string Name, Type ClrType, IReadOnlyList<string> ExpandPaths, bool TenantReportsOnly = false, bool RefusesApply = false)
 {
     /// <summary>The property narrowing rows to a supplier for supplier keys (from <see cref="SupplierScopedAttribute"/>), if any.</summary>
     public string? SupplierProperty => ClrType.GetCustomAttribute<SupplierScopedAttribute>()?.Property;
@@ -44,7 +45,8 @@ public sealed class ReportingModelBuilder
     /// <param name="typeName">The EDM type name; defaults to the CLR name without a <c>Row</c> suffix.</param>
     /// <param name="expand">The allow-listed <c>$expand</c> paths, at most <see cref="ReportingLimits.MaxExpansionDepth"/> deep.</param>
     /// <param name="tenantReportsOnly">The set's controller carries an employer-side policy supplier keys do not meet (<c>Policies.TenantReports</c>, or <c>Policies.RosterReaders</c> for the roster).</param>
-    public ReportingModelBuilder Set<T>(string name, string[]? expand = null, string? typeName = null, bool tenantReportsOnly = false)
+    /// <param name="refusesApply">Refuse <c>$apply</c> on the set (<see cref="ReportingSet.RefusesApply"/>).</param>
+    public ReportingModelBuilder Set<T>(string name, string[]? expand = null, string? typeName = null, bool tenantReportsOnly = false, bool refusesApply = false)
         where T : class
     {
         var set = _builder.EntitySet<T>(name);
@@ -64,7 +66,7 @@ public sealed class ReportingModelBuilder
             }
         }
 
-        _sets.Add(new ReportingSet(name, typeof(T), expand ?? [], tenantReportsOnly));
+        _sets.Add(new ReportingSet(name, typeof(T), expand ?? [], tenantReportsOnly, refusesApply));
         return this;
     }
 

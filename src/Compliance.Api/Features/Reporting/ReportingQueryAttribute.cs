@@ -52,6 +52,12 @@ public sealed class ReportingQueryAttribute : EnableQueryAttribute
             if (set is not null)
             {
                 DocumentProperties.Check(queryOptions, set);
+                if (set.RefusesApply && queryOptions.RawValues.Apply is not null)
+                {
+                    throw new ReportingLimitException(
+                        ReportingLimits.Names.AllowedQueryOptions,
+                        $"$apply is not allowed on {set.Name}: its rows are released figures, already aggregated and suppressed; re-aggregating them could rebuild withheld cells.");
+                }
             }
 
             base.ValidateQuery(request, queryOptions);

@@ -29,6 +29,7 @@ public static class ReportingSets
         .Set<NarrativeAccessLogRow>("NarrativeAccessLog", tenantReportsOnly: true)
         .Set<GrievanceStatisticsRow>("GrievanceStatistics", tenantReportsOnly: true)
         .Set<TestimonyAccessRosterRow>("TestimonyAccessRoster", tenantReportsOnly: true)
+        .Set<EffectivenessMetricRow>("EffectivenessMetrics", tenantReportsOnly: true, refusesApply: true)
         .Build();
 }
 

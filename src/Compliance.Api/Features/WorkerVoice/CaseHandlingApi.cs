@@ -267,7 +267,7 @@ public static class CaseHandlingApi
         Answer(await casework.ConsentHistoryAsync(id, ct), TypedResults.Ok);
 
     /// <summary>A case operation's outcome as the API answers it: its result, 404, a 400 naming the field, or a 409.</summary>
-    private static Results<TOk, NotFound, ValidationProblem, ProblemHttpResult> Answer<T, TOk>(CaseResult<T> done, Func<T, TOk> ok)
+    internal static Results<TOk, NotFound, ValidationProblem, ProblemHttpResult> Answer<T, TOk>(CaseResult<T> done, Func<T, TOk> ok)
         where TOk : IResult => done.Problem switch
         {
             null => ok(done.Value!),

@@ -136,6 +136,7 @@ public sealed class Casework(ComplianceDbContext db, WorkerIntake intake, Testim
         }
 
         g.ClosedAt = to == GrievanceStatuses.Closed ? now : null;
+        g.Reopened |= to == GrievanceStatuses.InProgress && g.Status is GrievanceStatuses.Resolved or GrievanceStatuses.Referred;
         g.Status = to;
         g.DueSoon = g.DueSoon && GrievanceClocks.Running(g) is not null;
         await db.SaveChangesAsync(ct);

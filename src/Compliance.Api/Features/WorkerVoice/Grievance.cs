@@ -96,6 +96,15 @@ public sealed class Grievance : ITenantOwned
     /// </summary>
     public bool HeldForReview { get; set; }
 
+    /// <summary>The receipt opened the case again after filing (migration 026): a fact, never a time or a count.</summary>
+    public bool ReceiptReused { get; set; }
+
+    /// <summary>The worker's follow-up page has shown at least one reply (migration 026).</summary>
+    public bool ReplySeen { get; set; }
+
+    /// <summary>Moved back to in progress after being resolved or referred (migration 026).</summary>
+    public bool Reopened { get; set; }
+
     /// <summary>Consent per destination kind (<see cref="DestinationKinds"/>), in offer order.</summary>
     public IReadOnlyDictionary<string, bool> Consent() => new Dictionary<string, bool>(StringComparer.Ordinal)
     {
@@ -196,6 +205,9 @@ public sealed class WorkerVoiceSettings : ITenantOwned
     public Guid TenantId { get; set; }
 
     public int RetentionDays { get; set; } = DefaultRetentionDays;
+
+    /// <summary>The smallest count effectiveness figures release (migration 026): 5 unless the tenant raises it.</summary>
+    public int MinimumCellSize { get; set; } = 5;
 
     public DateTimeOffset UpdatedAt { get; set; }
 }

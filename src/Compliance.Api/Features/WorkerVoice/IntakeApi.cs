@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Effectiveness;
 using Compliance.Api.Infrastructure.Http;
 using Compliance.Domain.Reference;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,6 +32,16 @@ public static class IntakeApi
     }
 
     public sealed record ReceiptRequest(string? Receipt);
+
+    /// <summary>The effectiveness survey's two answers (issue #21): satisfaction 1–5; reprisal yes, no or prefer-not-to-say.</summary>
+    public sealed record SurveyRequest(string? Receipt, int? Satisfaction, string? Reprisal) : IValidatable
+    {
+        public void Validate(Validator v)
+        {
+            v.Range("satisfaction", Satisfaction, 1, 5);
+            v.OneOf("reprisal", Reprisal, EffectivenessMetrics.ReprisalAnswers);
+        }
+    }
 
     public sealed record MessageRequest(string? Receipt, string? Message) : IValidatable
     {
@@ -79,6 +90,8 @@ public static class IntakeApi
             .WithSummary("Add a message to the case with the receipt.");
         intake.MapPost("/follow-up/consent", ChangeConsentAsync)
             .WithSummary("Give or withdraw consent per destination kind with the receipt.");
+        intake.MapPost("/follow-up/survey", AnswerSurveyAsync)
+            .WithSummary("Answer the effectiveness survey once the case is resolved or closed: satisfaction 1-5, reprisal yes/no/prefer-not-to-say. One answer set per case (409 after).");
     }
 
     private static async Task<Results<Created<FiledGrievance>, NotFound, ProblemHttpResult>> FileAsync(
@@ -132,13 +145,27 @@ public static class IntakeApi
             return null;
         }, ct);
 
+    /// <summary>The survey through the receipt: the same <see cref="EffectivenessSurvey.RecordAsync"/> as the web page and every channel.</summary>
+    private static Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> AnswerSurveyAsync(
+        HttpContext http, SurveyRequest request, WorkerIntake intake, EffectivenessSurvey survey, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAwaitingAsync(http, request.Receipt, intake, async g => await survey.RecordAsync(g, request.Satisfaction!.Value, request.Reprisal!, ct) switch
+        {
+            SurveyOutcome.Recorded => null,
+            SurveyOutcome.AlreadyAnswered => labels.For(g.Language).Survey.Answered,
+            _ => "The survey is offered once the case is resolved or closed.",
+        }, ct);
+
+    private static Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> WithCaseAsync(
+        HttpContext http, string? bodyReceipt, WorkerIntake intake, Func<Grievance, string?> change, CancellationToken ct) =>
+        WithCaseAwaitingAsync(http, bodyReceipt, intake, g => Task.FromResult(change(g)), ct);
+
     /// <summary>
     /// Resolves the receipt (rate-limited), applies <paramref name="change"/> and commits its changes; a change that
     /// returns a refusal (in the worker's language) is a 409 and writes nothing.
     /// </summary>
-    private static async Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> WithCaseAsync(
+    private static async Task<Results<Ok<WorkerCaseView>, ProblemHttpResult>> WithCaseAwaitingAsync(
         HttpContext http, string? bodyReceipt, WorkerIntake intake,
-        Func<Grievance, string?> change, CancellationToken ct)
+        Func<Grievance, Task<string?>> change, CancellationToken ct)
     {
         var (check, opened) = await intake.OpenAsync(http, bodyReceipt ?? http.Request.Headers[ReceiptHeader].ToString(), ct);
         if (opened is null)
@@ -149,7 +176,7 @@ public static class IntakeApi
         }
 
         await using var tx = opened.Transaction;
-        if (change(opened.Grievance) is { } refused)
+        if (await change(opened.Grievance) is { } refused)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: refused);
         }

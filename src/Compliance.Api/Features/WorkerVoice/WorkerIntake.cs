@@ -198,6 +198,15 @@ public sealed class WorkerIntake(
         List<WorkerMessageView> View(string author) =>
             [.. opened.Messages.Where(m => m.Author == author).Select(m => new WorkerMessageView(DateOnly.FromDateTime(m.SentAt.UtcDateTime), m.Text))];
 
+        // Effectiveness facts (migration 026): the receipt was used again, and a reply was shown. Two booleans, no time.
+        var replies = View(GrievanceMessage.Handler);
+        if (!grievance.ReceiptReused || (replies.Count > 0 && !grievance.ReplySeen))
+        {
+            grievance.ReceiptReused = true;
+            grievance.ReplySeen |= replies.Count > 0;
+            await db.SaveChangesAsync(ct);
+        }
+
         return new WorkerCaseView(
             grievance.CaseReference,
             grievance.Language,
@@ -206,7 +215,7 @@ public sealed class WorkerIntake(
             texts.NextSteps[grievance.Status],
             DateOnly.FromDateTime(grievance.ReceivedAt.UtcDateTime),
             grievance.Consent(),
-            View(GrievanceMessage.Handler),
+            replies,
             View(GrievanceMessage.Worker));
     }
 

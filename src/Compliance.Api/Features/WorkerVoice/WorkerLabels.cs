@@ -11,7 +11,27 @@ public sealed record Labels(
     IReadOnlyDictionary<string, string> Statuses,
     IReadOnlyDictionary<string, string> NextSteps,
     IReadOnlyDictionary<string, string> Errors,
-    WhoReadsTexts WhoReads);
+    WhoReadsTexts WhoReads,
+    SurveyTexts Survey);
+
+/// <summary>
+/// The effectiveness survey offered once a case has ended (<c>labels.json</c> → <c>survey</c>, issue #21). Every member
+/// is required, like <see cref="WhoReadsTexts"/>.
+/// </summary>
+/// <param name="SatisfactionOptions">Keyed "1" to "5".</param>
+/// <param name="ReprisalOptions">Keyed <c>yes</c>, <c>no</c>, <c>prefer-not-to-say</c>.</param>
+public sealed record SurveyTexts(
+    string Heading,
+    string Hint,
+    string SatisfactionQuestion,
+    IReadOnlyDictionary<string, string> SatisfactionOptions,
+    string ReprisalQuestion,
+    IReadOnlyDictionary<string, string> ReprisalOptions,
+    string Submit,
+    string Thanks,
+    string Answered,
+    string Error,
+    string HelpIfYes);
 
 /// <summary>
 /// The "Who reads your report" texts of one language (<c>labels.json</c> → <c>who_reads</c>, issue #18). Every member is
@@ -67,7 +87,8 @@ public sealed class WorkerLabels(TemplateStore templates)
             Strings(root.GetProperty("statuses")),
             Strings(root.GetProperty("next_steps")),
             Strings(root.GetProperty("errors")),
-            root.GetProperty("who_reads").Deserialize<WhoReadsTexts>(WhoReadsJson)!);
+            root.GetProperty("who_reads").Deserialize<WhoReadsTexts>(WhoReadsJson)!,
+            root.GetProperty("survey").Deserialize<SurveyTexts>(WhoReadsJson)!);
     });
 
     private static Dictionary<string, string> Strings(JsonElement e) =>

@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Effectiveness;
 using Compliance.Api.Infrastructure.Http;
 using Compliance.Api.Infrastructure.Templates;
 using Compliance.Domain.Reference;
@@ -18,6 +19,7 @@ public static class WorkerPages
         pages.MapPost("/follow-up", FollowUpAsync);
         pages.MapPost("/follow-up/messages", AddMessageAsync);
         pages.MapPost("/follow-up/consent", ChangeConsentAsync);
+        pages.MapPost("/follow-up/survey", AnswerSurveyAsync);
         pages.MapGet("/{intakeCode}", ChooseLanguageAsync);
         pages.MapGet("/{intakeCode}/{lang}", IntakeFormAsync);
         pages.MapPost("/{intakeCode}/{lang}", SubmitAsync);
@@ -150,11 +152,13 @@ public static class WorkerPages
     private static IResult ReceiptForm(TemplateStore templates, string lang, IReadOnlyList<string> errors, int status = StatusCodes.Status200OK) =>
         Page(templates, lang, "follow-up", new { Action = FollowUpUrl(lang), Errors = errors }, status);
 
-    private static Task<IResult> FollowUpAsync(HttpContext http, WorkerIntake intake, WhoReads whoReads, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
-        WithCaseAsync(http, intake, whoReads, templates, labels, (_, _) => null, ct);
+    private static Task<IResult> FollowUpAsync(
+        HttpContext http, WorkerIntake intake, WhoReads whoReads, EffectivenessSurvey survey, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAsync(http, intake, whoReads, survey, templates, labels, (_, _) => null, ct);
 
-    private static Task<IResult> AddMessageAsync(HttpContext http, WorkerIntake intake, WhoReads whoReads, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
-        WithCaseAsync(http, intake, whoReads, templates, labels, (g, form) =>
+    private static Task<IResult> AddMessageAsync(
+        HttpContext http, WorkerIntake intake, WhoReads whoReads, EffectivenessSurvey survey, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAsync(http, intake, whoReads, survey, templates, labels, (g, form) =>
         {
             var message = form["message"].ToString();
             var v = new Validator();
@@ -173,21 +177,38 @@ public static class WorkerPages
             return null;
         }, ct);
 
-    private static Task<IResult> ChangeConsentAsync(HttpContext http, WorkerIntake intake, WhoReads whoReads, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
-        WithCaseAsync(http, intake, whoReads, templates, labels, (g, form) =>
+    private static Task<IResult> ChangeConsentAsync(
+        HttpContext http, WorkerIntake intake, WhoReads whoReads, EffectivenessSurvey survey, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAsync(http, intake, whoReads, survey, templates, labels, (g, form) =>
         {
             var ticked = form["consent"].ToArray();
             intake.ChangeConsent(g, DestinationKinds.All.Select(k => KeyValuePair.Create(k, ticked.Contains(k))));
             return null;
         }, ct);
 
+    /// <summary>The effectiveness survey's answers (issue #21): recorded once per ended case, never replaced.</summary>
+    private static Task<IResult> AnswerSurveyAsync(
+        HttpContext http, WorkerIntake intake, WhoReads whoReads, EffectivenessSurvey survey, TemplateStore templates, WorkerLabels labels, CancellationToken ct) =>
+        WithCaseAwaitingAsync(http, intake, whoReads, survey, templates, labels, async (g, form) =>
+        {
+            var satisfaction = int.TryParse(form["satisfaction"].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 0;
+            var outcome = await survey.RecordAsync(g, satisfaction, form["reprisal"].ToString(), ct);
+            http.Items[SurveyRecorded] = outcome == SurveyOutcome.Recorded;
+            return outcome is SurveyOutcome.Invalid or SurveyOutcome.NotEnded ? labels.For(g.Language).Survey.Error : null;
+        }, ct);
+
     /// <summary>
     /// Opens the case by the posted receipt, applies <paramref name="change"/> (which returns an error text or
     /// null), commits only when there was no error, and renders the case in the worker's language.
     /// </summary>
-    private static async Task<IResult> WithCaseAsync(
-        HttpContext http, WorkerIntake intake, WhoReads whoReads, TemplateStore templates, WorkerLabels labels,
-        Func<Grievance, IFormCollection, string?> change, CancellationToken ct)
+    private static Task<IResult> WithCaseAsync(
+        HttpContext http, WorkerIntake intake, WhoReads whoReads, EffectivenessSurvey survey, TemplateStore templates, WorkerLabels labels,
+        Func<Grievance, IFormCollection, string?> change, CancellationToken ct) =>
+        WithCaseAwaitingAsync(http, intake, whoReads, survey, templates, labels, (g, form) => Task.FromResult(change(g, form)), ct);
+
+    private static async Task<IResult> WithCaseAwaitingAsync(
+        HttpContext http, WorkerIntake intake, WhoReads whoReads, EffectivenessSurvey survey, TemplateStore templates, WorkerLabels labels,
+        Func<Grievance, IFormCollection, Task<string?>> change, CancellationToken ct)
     {
         var lang = LanguageOf(http);
         var form = await http.Request.ReadFormAsync(ct);
@@ -204,7 +225,7 @@ public static class WorkerPages
 
         await using var tx = opened.Transaction;
         var g = opened.Grievance;
-        var error = change(g, form);
+        var error = await change(g, form);
         if (error is null)
         {
             await intake.SaveAsync(ct);
@@ -212,6 +233,9 @@ public static class WorkerPages
 
         // Read inside the transaction: outside it no tenant is set and row-level security shows nothing.
         var view = await intake.ViewAsync(g, ct);
+        var surveyState = !EffectivenessSurvey.Offered(g) ? null
+            : !await survey.AnsweredAsync(g, ct) ? SurveyForm
+            : http.Items[SurveyRecorded] is true ? SurveyThanks : SurveyAnswered;
         if (error is null)
         {
             await tx.CommitAsync(ct);
@@ -219,14 +243,33 @@ public static class WorkerPages
 
         // The grievance's tenant, not the worker's say: the same offices the intake page showed, as they are now.
         var offices = (await whoReads.ForTenantAsync(g.TenantId, ct)).Offices;
+        var session = intake.SessionFor(g);
         return Content(
-            FollowUpResultPage(templates, labels.For(g.Language), view, intake.SessionFor(g), offices, error),
+            FollowUpResultPage(templates, labels.For(g.Language), view, session, offices, error, surveyState),
             error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
+    private const string SurveyRecorded = "effectiveness.survey.recorded";
+    private const string SurveyForm = "form";
+    private const string SurveyThanks = "thanks";
+    private const string SurveyAnswered = "answered";
+
+    /// <summary>The survey section in the case's language: its form, thanks, or "already answered"; empty while the case runs.</summary>
+    private static string SurveyHtml(TemplateStore templates, Labels texts, string language, string session, string? state) =>
+        state is null ? string.Empty : templates.Render("worker/_survey.sbn", new
+        {
+            Texts = texts.Survey,
+            State = state,
+            Session = session,
+            Action = $"/v/follow-up/survey?lang={language}",
+            Satisfaction = texts.Survey.SatisfactionOptions.Select(o => new { Value = o.Key, Label = o.Value }).ToList(),
+            Reprisal = texts.Survey.ReprisalOptions.Select(o => new { Value = o.Key, Label = o.Value }).ToList(),
+        });
+
     /// <summary>The whole follow-up result page in the case's language, with who reads the case's tenant's reports.</summary>
+    /// <param name="surveyState">The effectiveness survey's section: <c>form</c>, <c>thanks</c>, <c>answered</c>, or null (not offered).</param>
     internal static string FollowUpResultPage(
-        TemplateStore templates, Labels texts, WorkerCaseView view, string session, IReadOnlyList<ReadingOffice> offices, string? error) =>
+        TemplateStore templates, Labels texts, WorkerCaseView view, string session, IReadOnlyList<ReadingOffice> offices, string? error, string? surveyState = null) =>
         PageHtml(templates, view.Language, "follow-up-result", new
         {
             view.CaseReference,
@@ -241,5 +284,6 @@ public static class WorkerPages
             ConsentKinds = ConsentKinds(texts, [.. view.Consent.Where(kv => kv.Value).Select(kv => kv.Key)]),
             Errors = error is null ? [] : new[] { error },
             WhoReads = WhoReadsHtml(templates, texts, offices),
+            Survey = SurveyHtml(templates, texts, view.Language, session, surveyState),
         });
 }

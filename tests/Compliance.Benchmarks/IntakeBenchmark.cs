@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Domain.Reference;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,26 +58,37 @@ public sealed class IntakeBenchmark : IBenchmark
         }
 
         // The app's own runtime connection settings (role, timeouts, statement preparation), so both sides talk to
-        // PostgreSQL alike.
-        await using var dataSource = NpgsqlDataSource.Create(app.Services.GetRequiredService<DatabaseConnections>().Runtime);
-        var raw = new RawIntake(dataSource, tenantId, siteId, supplierId, 1 + 12 + 16 + System.Text.Encoding.UTF8.GetByteCount(Narrative));
+        // PostgreSQL alike; and, for comparison with figures taken before the app prepared its statements, the same
+        // INSERTs with nothing prepared.
+        var runtime = app.Services.GetRequiredService<DatabaseConnections>().Runtime;
+        await using var dataSource = NpgsqlDataSource.Create(runtime);
+        await using var unpreparedSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(runtime) { MaxAutoPrepare = 0 }.ConnectionString);
+        var ciphertextLength = 1 + 12 + 16 + System.Text.Encoding.UTF8.GetByteCount(Narrative);
+        var raw = new RawIntake(dataSource, tenantId, siteId, supplierId, ciphertextLength);
+        var unprepared = new RawIntake(unpreparedSource, tenantId, siteId, supplierId, ciphertextLength);
 
         // Warm both sides alike (JIT, pools, plans), outside the timing.
         for (var i = 0; i < 50; i++)
         {
             await FileAsync();
             await raw.InsertAsync();
+            await unprepared.InsertAsync();
         }
 
         var intake = await MeasureAsync(db, requests, concurrency, FileAsync);
         var insert = await MeasureAsync(db, requests, concurrency, raw.InsertAsync);
+        var insertUnprepared = await MeasureAsync(db, requests, concurrency, unprepared.InsertAsync);
 
         Console.WriteLine($"intake: {requests} grievances, concurrency {concurrency}, narrative {Narrative.Length} chars; each side writes 1 grievance + {DestinationKinds.All.Count} consent events per operation");
-        Console.WriteLine($"  HTTP intake : {intake.Summary("grievances/s")}");
-        Console.WriteLine($"  raw INSERT  : {insert.Summary("grievances/s")}");
-        Console.WriteLine(string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"  ratio HTTP/raw: throughput {intake.PerSecond / insert.PerSecond:P0}; p50 x{intake.Latencies.Percentile(50) / insert.Latencies.Percentile(50):F1}, p95 x{intake.Latencies.Percentile(95) / insert.Latencies.Percentile(95):F1}, p99 x{intake.Latencies.Percentile(99) / insert.Latencies.Percentile(99):F1}"));
+        Console.WriteLine($"  HTTP intake               : {intake.Summary("grievances/s")}");
+        Console.WriteLine($"  raw INSERT                : {insert.Summary("grievances/s")}");
+        Console.WriteLine($"  raw INSERT, none prepared : {insertUnprepared.Summary("grievances/s")}");
+        foreach (var (label, baseline) in new[] { ("raw INSERT", insert), ("raw INSERT, none prepared", insertUnprepared) })
+        {
+            Console.WriteLine(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"  ratio HTTP / {label}: throughput {intake.PerSecond / baseline.PerSecond:P0}; p50 x{intake.Latencies.Percentile(50) / baseline.Latencies.Percentile(50):F1}, p95 x{intake.Latencies.Percentile(95) / baseline.Latencies.Percentile(95):F1}, p99 x{intake.Latencies.Percentile(99) / baseline.Latencies.Percentile(99):F1}"));
+        }
 
         if (options.Number("floors", 0) == 1)
         {
@@ -94,11 +106,37 @@ public sealed class IntakeBenchmark : IBenchmark
                     }
                 }),
             };
+            var newGrievance = new NewGrievance(body.language, body.categories, body.narrative, body.consent);
+            floors =
+            [
+                .. floors,
+                ("WorkerIntake.FileAsync, no HTTP (2 round trips, crypto, insert)", async () =>
+                {
+                    await using var scope = app.Services.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<WorkerIntake>().FileAsync(tenantId, siteId, newGrievance, CancellationToken.None);
+                }),
+            ];
             foreach (var (label, action) in floors)
             {
                 var floor = await MeasureAsync(db, requests, concurrency, action);
                 Console.WriteLine($"  floor, {label}: {floor.Summary("requests/s")}");
             }
+
+            // The per-grievance cryptography alone, one thread: receipt, its HMAC, a data key wrapped, the narrative sealed.
+            var crypto = app.Services.GetRequiredService<TestimonyCrypto>();
+            var receipts = app.Services.GetRequiredService<Receipts>();
+            const int rounds = 20_000;
+            var cryptoCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var cryptoWatch = Stopwatch.StartNew();
+            for (var i = 0; i < rounds; i++)
+            {
+                var id = Guid.NewGuid();
+                _ = receipts.Hash(Receipts.New());
+                var (key, _) = crypto.NewDataKey(id);
+                _ = TestimonyCrypto.Seal(key, Narrative, id);
+            }
+
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  floor, cryptography per grievance: {cryptoWatch.Elapsed.TotalMilliseconds * 1000 / rounds:F1} µs ({(Process.GetCurrentProcess().TotalProcessorTime - cryptoCpu).TotalMilliseconds * 1000 / rounds:F1} µs CPU)"));
         }
 
         if (options.Number("statements", 0) == 1)
@@ -133,6 +171,21 @@ public sealed class IntakeBenchmark : IBenchmark
                 }
 
                 Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  statement {label,-30}: {watch.Elapsed.TotalMilliseconds / n:F3} ms a round trip, PostgreSQL CPU {(db.ServerCpu() - server0) / n:F3} ms"));
+            }
+
+            // The same scope alone, with the connection taken from the pool each time: the pool's reset rides on it.
+            {
+                const int n = 1000;
+                var server0 = db.ServerCpu();
+                var watch = Stopwatch.StartNew();
+                for (var i = 0; i < n; i++)
+                {
+                    await using var pooled = await dataSource.OpenConnectionAsync();
+                    await using var batch = new NpgsqlBatch(pooled) { BatchCommands = { TenantSql.BatchCommand(tenantId, null) } };
+                    await batch.ExecuteNonQueryAsync();
+                }
+
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  statement {"scope, connection from the pool",-30}: {watch.Elapsed.TotalMilliseconds / n:F3} ms a round trip, PostgreSQL CPU {(db.ServerCpu() - server0) / n:F3} ms"));
             }
         }
 

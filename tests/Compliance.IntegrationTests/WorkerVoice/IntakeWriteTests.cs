@@ -78,11 +78,11 @@ public class IntakeWriteTests(ComplianceApiFactory factory) : IClassFixture<Comp
         }
 
         await using var scope = factory.CreateScope();
-        var model = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>().Model;
+        var inserts = scope.ServiceProvider.GetRequiredService<ModelInserts>();
         var tenantId = Guid.NewGuid();
         var command = entity == typeof(Grievance)
-            ? ModelInserts.Command(model, tenantId, new Grievance { CaseReference = "WV-X", ReceiptHash = [1], Language = "en", Status = GrievanceStatuses.Received })
-            : ModelInserts.Command(model, tenantId, new ConsentEvent { Kind = "ngo" });
+            ? inserts.Command(tenantId, new Grievance { CaseReference = "WV-X", ReceiptHash = [1], Language = "en", Status = GrievanceStatuses.Received })
+            : inserts.Command(tenantId, new ConsentEvent { Kind = "ngo" });
         var named = command.CommandText[(command.CommandText.IndexOf('(', StringComparison.Ordinal) + 1)..command.CommandText.IndexOf(')', StringComparison.Ordinal)]
             .Split(", ").Select(c => c.Trim('"')).Order(StringComparer.Ordinal);
 
@@ -97,9 +97,9 @@ public class IntakeWriteTests(ComplianceApiFactory factory) : IClassFixture<Comp
         var tenant = await factory.CreateTenantAsync();
         var site = await tenant.CreateSiteAsync();
         await using var scope = factory.CreateScope();
-        var model = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>().Model;
+        var inserts = scope.ServiceProvider.GetRequiredService<ModelInserts>();
         var other = new ConsentEvent { TenantId = Guid.NewGuid(), Kind = "ngo" };
-        Assert.Throws<InvalidOperationException>(() => ModelInserts.Command(model, tenant.TenantId, other));
+        Assert.Throws<InvalidOperationException>(() => inserts.Command(tenant.TenantId, other));
 
         // The grievance is valid; the statement after it fails: the batch is one implicit transaction, so nothing stays.
         var grievance = new Grievance
@@ -119,14 +119,14 @@ public class IntakeWriteTests(ComplianceApiFactory factory) : IClassFixture<Comp
         };
         await using var connection = await scope.ServiceProvider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection) { BatchCommands = { TenantSql.BatchCommand(tenant.TenantId, supplierId: null) } };
-        batch.BatchCommands.Add(ModelInserts.Command(model, tenant.TenantId, grievance));
-        batch.BatchCommands.Add(ModelInserts.Command(model, tenant.TenantId, [new ConsentEvent { Id = Guid.NewGuid(), GrievanceId = Guid.NewGuid(), Kind = "ngo" }]));
+        batch.BatchCommands.Add(inserts.Command(tenant.TenantId, grievance));
+        batch.BatchCommands.Add(inserts.Command(tenant.TenantId, [new ConsentEvent { Id = Guid.NewGuid(), GrievanceId = Guid.NewGuid(), Kind = "ngo" }]));
         await Assert.ThrowsAsync<PostgresException>(() => batch.ExecuteNonQueryAsync()); // the event names no grievance
         Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from grievances where id = @id", ("id", grievance.Id)));
 
         // Under the scope of another tenant, RLS refuses the row stamped with this one.
         await using var wrong = new NpgsqlBatch(connection) { BatchCommands = { TenantSql.BatchCommand(Guid.NewGuid(), supplierId: null) } };
-        wrong.BatchCommands.Add(ModelInserts.Command(model, tenant.TenantId, grievance));
+        wrong.BatchCommands.Add(inserts.Command(tenant.TenantId, grievance));
         await Assert.ThrowsAsync<PostgresException>(() => wrong.ExecuteNonQueryAsync());
         Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from grievances where id = @id", ("id", grievance.Id)));
     }

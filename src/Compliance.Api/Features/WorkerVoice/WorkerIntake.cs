@@ -58,6 +58,7 @@ public sealed record OpenedCase(IDbContextTransaction Transaction, Grievance Gri
 public sealed class WorkerIntake(
     ComplianceDbContext db,
     NpgsqlDataSource dataSource,
+    ModelInserts inserts,
     TestimonyCrypto crypto,
     TestimonyReader testimony,
     Receipts receipts,
@@ -129,8 +130,8 @@ public sealed class WorkerIntake(
         grievance.NarrativeCiphertext = TestimonyCrypto.Seal(dataKey, request.Narrative, grievance.Id);
 
         await using var insert = new NpgsqlBatch(connection) { BatchCommands = { TenantSql.BatchCommand(tenantId, supplierId: null) } };
-        insert.BatchCommands.Add(ModelInserts.Command(db.Model, tenantId, grievance));
-        insert.BatchCommands.Add(ModelInserts.Command(db.Model, tenantId, ConsentEvents(grievance, grievance.Consent())));
+        insert.BatchCommands.Add(inserts.Command(tenantId, grievance));
+        insert.BatchCommands.Add(inserts.Command(tenantId, ConsentEvents(grievance, grievance.Consent())));
 
         await insert.ExecuteNonQueryAsync(ct);
         return new FiledGrievance(Receipts.Grouped(receipt), grievance.CaseReference);

@@ -14,31 +14,32 @@ namespace Compliance.Api.Infrastructure.Database;
 /// (all rows or none), in one round trip. Both walls hold as with <c>SaveChanges</c>: the row is stamped with the
 /// batch's tenant and a row of another tenant is refused here (wall 1); RLS checks it against the scope (wall 2).
 /// Columns the database numbers (identity) are left to it. Built from the model, so a property added to the entity
-/// is written without touching this code.
+/// is written without touching this code. A singleton: it reads the model once, from one context, so a request that
+/// writes this way never initializes a context of its own (0.25 ms of CPU a request, measured in the intake benchmark).
 /// </summary>
-public static class ModelInserts
+public sealed class ModelInserts(IServiceScopeFactory scopes)
 {
-    private static readonly ConcurrentDictionary<(IModel Model, Type Type), Shape> Shapes = new();
+    private readonly ConcurrentDictionary<Type, Shape> _shapes = new();
+    private IModel? _model;
 
     /// <summary>One row.</summary>
-    public static NpgsqlBatchCommand Command<T>(IModel model, Guid tenantId, T entity)
-        where T : class, ITenantOwned => Command(model, tenantId, [entity]);
+    public NpgsqlBatchCommand Command<T>(Guid tenantId, T entity)
+        where T : class, ITenantOwned => Command(tenantId, [entity]);
 
     /// <summary>
     /// Several rows of one table in one statement, inserted in list order (so identity columns number them in that
     /// order).
     /// </summary>
-    public static NpgsqlBatchCommand Command<T>(IModel model, Guid tenantId, IReadOnlyList<T> entities)
+    public NpgsqlBatchCommand Command<T>(Guid tenantId, IReadOnlyList<T> entities)
         where T : class, ITenantOwned
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(entities);
         if (entities.Count == 0)
         {
             throw new ArgumentException("Nothing to insert.", nameof(entities));
         }
 
-        var shape = Shapes.GetOrAdd((model, typeof(T)), static key => Shape.For(key.Model, key.Type));
+        var shape = _shapes.GetOrAdd(typeof(T), static (type, self) => Shape.For(self.Model, type), this);
         var command = new NpgsqlBatchCommand();
         var rows = new List<string>(entities.Count);
         foreach (var entity in entities)
@@ -68,6 +69,20 @@ public static class ModelInserts
 
         command.CommandText = shape.Prefix + string.Join(", ", rows);
         return command;
+    }
+
+    private IModel Model
+    {
+        get
+        {
+            if (_model is null)
+            {
+                using var scope = scopes.CreateScope();
+                _model = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>().Model;
+            }
+
+            return _model;
+        }
     }
 
     private sealed record Shape(string Prefix, IReadOnlyList<IProperty> Properties)

@@ -50,6 +50,7 @@ builder.Services.AddDbContext<ComplianceDbContext>(
         .UseSnakeCaseNamingConvention()
         .AddInterceptors(new TenantTransactionInterceptor(), new TransactionPrologueInterceptor()),
     optionsLifetime: ServiceLifetime.Singleton);
+builder.Services.AddSingleton<ModelInserts>();
 
 builder.Services.AddOptions<ApiKeyCacheOptions>().BindConfiguration(ApiKeyCacheOptions.Section)
     .Validate(o => o.KeyCacheSeconds >= 0, "Auth:KeyCacheSeconds must not be negative.").ValidateOnStart();

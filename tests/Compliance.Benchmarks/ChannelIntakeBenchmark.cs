@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Compliance.Api.Infrastructure.Database;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Compliance.Benchmarks;
@@ -77,16 +79,18 @@ public sealed class ChannelIntakeBenchmark : IBenchmark
 
         var warm = messages.Count;
         messages = new Latencies();
-        var sms = await IntakeBenchmark.MeasureAsync(grievances, concurrency, ConverseAsync);
+        var sms = await IntakeBenchmark.MeasureAsync(db, grievances, concurrency, ConverseAsync);
 
-        await using var dataSource = NpgsqlDataSource.Create(db.Runtime);
+        // The same baseline as the web intake's benchmark: the rows one grievance writes, over the app's runtime connection settings.
+        await using var dataSource = NpgsqlDataSource.Create(app.Services.GetRequiredService<DatabaseConnections>().Runtime);
         var ciphertextLength = 1 + 12 + 16 + Encoding.UTF8.GetByteCount(Narrative);
-        var raw = await IntakeBenchmark.MeasureAsync(grievances, concurrency, () => IntakeBenchmark.RawInsertAsync(dataSource, tenantId, siteId, supplierId, ciphertextLength));
+        var rawIntake = new IntakeBenchmark.RawIntake(dataSource, tenantId, siteId, supplierId, ciphertextLength);
+        var raw = await IntakeBenchmark.MeasureAsync(db, grievances, concurrency, rawIntake.InsertAsync);
 
         Console.WriteLine($"channel intake: {grievances} grievances by SMS, 6 signed webhooks each, concurrency {concurrency} conversations ({messages.Count} timed webhooks after {warm} warm-up)");
-        Console.WriteLine($"  SMS conversation : {sms.PerSecond,8:F1} grievances/s ({sms.PerSecond * 6,6:F0} webhooks/s), per grievance {sms.Latencies.Summary()}");
+        Console.WriteLine($"  SMS conversation : {sms.PerSecond,8:F1} grievances/s ({sms.PerSecond * 6,6:F0} webhooks/s), per grievance {sms.Summary("grievances/s")}");
         Console.WriteLine($"  one webhook      : {messages.Summary()}");
-        Console.WriteLine($"  raw INSERT       : {raw.PerSecond,8:F0} rows/s, {raw.Latencies.Summary()}");
+        Console.WriteLine($"  raw INSERT       : {raw.Summary("grievances/s")}");
         Console.WriteLine($"  ratio            : SMS intake throughput = {sms.PerSecond / raw.PerSecond:P1} of raw INSERT; p50 x{sms.Latencies.Percentile(50) / raw.Latencies.Percentile(50):F1}");
     }
 

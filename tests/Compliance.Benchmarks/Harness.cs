@@ -99,6 +99,57 @@ public sealed class BenchDatabase : IAsyncDisposable
         b.UseSetting("WorkerVoice:ReceiptKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
     });
 
+    /// <summary>
+    /// CPU milliseconds used so far by the throwaway cluster's postmaster and its live backends (from <c>/proc</c>);
+    /// NaN for an outside server or off Linux. Backends that exited are not counted, so compare runs on a pool.
+    /// </summary>
+    public double ServerCpu()
+    {
+        if (_cluster is null || !Directory.Exists("/proc"))
+        {
+            return double.NaN;
+        }
+
+        try
+        {
+            var postmaster = File.ReadLines(Path.Combine(_cluster.DataDirectory, "postmaster.pid")).First().Trim();
+            double ticks = 0;
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                var name = Path.GetFileName(dir);
+                if (!name.All(char.IsAsciiDigit) || !File.Exists(Path.Combine(dir, "stat")))
+                {
+                    continue;
+                }
+
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (name == postmaster || fields[1] == postmaster)
+                {
+                    ticks += double.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + double.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+
+            return ticks * 1000 / 100; // USER_HZ is 100 on Linux
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
+    /// <summary>Server sessions (connections) opened so far on the benchmark database: a pool that churns shows here.</summary>
+    public async Task<long> SessionsAsync()
+    {
+        await using var connection = new NpgsqlConnection(Owner);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select pg_stat_clear_snapshot(); select sessions from pg_stat_database where datname = current_database()", connection);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        await reader.ReadAsync();
+        return reader.GetInt64(0);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_cluster is not null)

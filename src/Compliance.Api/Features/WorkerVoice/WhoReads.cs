@@ -39,9 +39,26 @@ public sealed class WhoReads(NpgsqlDataSource dataSource)
     public async Task<Readers> ForTenantAsync(Guid tenantId, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
+        AddTo(batch, tenantId);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadAsync(reader, ct);
+    }
+
+    /// <summary>
+    /// The two commands of <see cref="ForTenantAsync"/>, for a caller that sends them in a batch of its own (the
+    /// intake, in its read round trip); read their results with <see cref="ReadAsync"/> when the reader reaches them.
+    /// </summary>
+    public static void AddTo(NpgsqlBatch batch, Guid tenantId)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("select name, kind, verified, migrated, since, readers from app.offices_reading($1)") { Parameters = { new() { Value = tenantId } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("select app.owner_testimony_destinations($1)") { Parameters = { new() { Value = tenantId } } });
-        await using var reader = await batch.ExecuteReaderAsync(ct);
+    }
+
+    /// <summary>Reads the results of <see cref="AddTo"/>'s commands; the reader stands at the first of them.</summary>
+    public static async Task<Readers> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
         var offices = new List<ReadingOffice>();
         while (await reader.ReadAsync(ct))
         {

@@ -59,6 +59,7 @@ public sealed record OpenedCase(IDbContextTransaction Transaction, Grievance Gri
 public sealed class WorkerIntake(
     ComplianceDbContext db,
     NpgsqlDataSource dataSource,
+    ModelInserts inserts,
     TestimonyCrypto crypto,
     TestimonyReader testimony,
     Receipts receipts,
@@ -66,7 +67,6 @@ public sealed class WorkerIntake(
     ReceiptGuessLimiter limiter,
     FollowUpSessions sessions,
     IOptions<IntakeCeilingOptions> ceiling,
-    WhoReads whoReads,
     TimeProvider clock)
 {
     public const int MaxTextLength = 8000;
@@ -85,15 +85,17 @@ public sealed class WorkerIntake(
         return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetGuid(1)) : null;
     }
 
+    /// <summary>
+    /// Files a grievance in two round trips on one pooled connection, each a batch that PostgreSQL runs as one implicit
+    /// transaction scoped to the tenant (<see cref="TenantSql.BatchCommand"/> first, so RLS applies): one reads what
+    /// the row needs (the site's supplier, whether the code passed its daily ceiling, who reads the tenant's reports),
+    /// one inserts the grievance and its consent events (all or none). Nothing is read back from the insert.
+    /// </summary>
     public async Task<FiledGrievance> FileAsync(Guid tenantId, Guid siteId, NewGrievance request, CancellationToken ct)
     {
-        // What the page promises right now (the same rule it renders with), kept with the report.
-        var promised = (await whoReads.ForTenantAsync(tenantId, ct)).EmployerCannotSee;
-        await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
-        var supplierId = await db.Set<Site>().Where(s => s.Id == siteId).Select(s => s.SupplierId).SingleAsync(ct);
         var now = clock.GetUtcNow();
-        var dayStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
-        var filedToday = await db.Set<Grievance>().CountAsync(g => g.SiteId == siteId && g.ReceivedAt >= dayStart, ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var (supplierId, pastCeiling, readers) = await ReadForFilingAsync(connection, tenantId, siteId, now, ct);
         var categories = GrievanceCategories.All.Where(request.Categories.Contains).ToArray();
         var critical = GrievanceCategories.AnyCritical(categories);
         var receipt = Receipts.New();
@@ -102,6 +104,7 @@ public sealed class WorkerIntake(
             // Random, never UUIDv7: the id reaches owner, compliance and auditor keys (access log, OData CaseId),
             // and a v7 id carries the filing time to the millisecond (issue 16, hole 4).
             Id = Guid.NewGuid(),
+            TenantId = tenantId,
             SupplierId = supplierId,
             SiteId = siteId,
             CaseReference = CaseReferences.New(),
@@ -114,22 +117,65 @@ public sealed class WorkerIntake(
             Status = GrievanceStatuses.Received,
             Channel = request.Channel,
             ReceivedAt = now,
-            PromisedIndependent = promised,
+
+            // What the page promises right now (the same rule it renders with), kept with the report.
+            PromisedIndependent = readers.EmployerCannotSee,
             AcknowledgeBy = GrievanceClocks.AcknowledgeBy(now, critical),
             FeedbackBy = GrievanceClocks.FeedbackBy(now, null),
 
             // Nothing tells the worker: the report is taken and handled the same; only the counts wait for a person.
-            HeldForReview = filedToday >= ceiling.Value.DailyCeilingPerCode,
+            HeldForReview = pastCeiling,
         };
         grievance.SetConsent(request.Consent);
-        RecordConsent(grievance, grievance.Consent());
         var (dataKey, wrapped) = crypto.NewDataKey(grievance.Id);
         grievance.WrappedKey = wrapped;
         grievance.NarrativeCiphertext = TestimonyCrypto.Seal(dataKey, request.Narrative, grievance.Id);
-        db.Add(grievance);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+
+        await using var insert = new NpgsqlBatch(connection) { BatchCommands = { TenantSql.BatchCommand(tenantId, supplierId: null) } };
+        insert.BatchCommands.Add(inserts.Command(tenantId, grievance));
+        insert.BatchCommands.Add(inserts.Command(tenantId, ConsentEvents(grievance, grievance.Consent())));
+
+        await insert.ExecuteNonQueryAsync(ct);
         return new FiledGrievance(Receipts.Grouped(receipt), grievance.CaseReference);
+    }
+
+    /// <summary>
+    /// The filing's read round trip. The ceiling count stops at the ceiling (a busy site's day is not counted in full
+    /// for every report); reports past it are what <see cref="IntakeCeilingOptions"/> holds for review.
+    /// </summary>
+    private async Task<(Guid SupplierId, bool PastCeiling, Readers Readers)> ReadForFilingAsync(
+        NpgsqlConnection connection, Guid tenantId, Guid siteId, DateTimeOffset now, CancellationToken ct)
+    {
+        var limit = ceiling.Value.DailyCeilingPerCode;
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { TenantSql.BatchCommand(tenantId, supplierId: null) } };
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            """
+            select s.supplier_id,
+                   (select count(*) from (select 1 from grievances g
+                     where g.tenant_id = $1 and g.site_id = $2 and g.received_at >= $3 limit $4) today)
+              from sites s where s.tenant_id = $1 and s.id = $2
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = tenantId },
+                new() { Value = siteId },
+                new() { Value = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero) },
+                new() { Value = limit },
+            },
+        });
+        WhoReads.AddTo(batch, tenantId);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct); // the scope's own row
+        if (!await reader.ReadAsync(ct))
+        {
+            throw new InvalidOperationException("The site of a resolved intake code was not found under its tenant.");
+        }
+
+        var supplierId = reader.GetGuid(0);
+        var pastCeiling = reader.GetInt64(1) >= limit;
+        await reader.NextResultAsync(ct);
+        return (supplierId, pastCeiling, await WhoReads.ReadAsync(reader, ct));
     }
 
     /// <summary>
@@ -240,13 +286,13 @@ public sealed class WorkerIntake(
         RecordConsent(grievance, grievance.Consent().Where(c => before[c.Key] != c.Value));
     }
 
-    private void RecordConsent(Grievance grievance, IEnumerable<KeyValuePair<string, bool>> answers)
+    private void RecordConsent(Grievance grievance, IEnumerable<KeyValuePair<string, bool>> answers) =>
+        db.AddRange(ConsentEvents(grievance, answers));
+
+    private List<ConsentEvent> ConsentEvents(Grievance grievance, IEnumerable<KeyValuePair<string, bool>> answers)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        foreach (var (kind, given) in answers)
-        {
-            db.Add(new ConsentEvent { Id = Guid.NewGuid(), GrievanceId = grievance.Id, Kind = kind, Given = given, OnDay = today });
-        }
+        return [.. answers.Select(a => new ConsentEvent { Id = Guid.NewGuid(), GrievanceId = grievance.Id, Kind = a.Key, Given = a.Value, OnDay = today })];
     }
 
     public GrievanceMessage AddMessage(Grievance grievance, string author, string text, Guid? apiKeyId)

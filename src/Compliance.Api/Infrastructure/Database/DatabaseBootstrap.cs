@@ -37,6 +37,7 @@ public static class DatabaseBootstrap
             Password = options.RuntimePassword,
             CommandTimeout = options.StatementTimeoutSeconds + 5,
             Options = $"-c statement_timeout={options.StatementTimeoutSeconds * 1000}",
+            MaxAutoPrepare = 64,
         };
         return new DatabaseConnections(owner, runtime.ConnectionString, embedded);
     }

@@ -118,7 +118,7 @@ public class CaseRecordsApiTests(ComplianceApiFactory factory) : IClassFixture<C
         Assert.Equal(7, history.Count);
         // The intake's answers (one per kind, written together), then the change.
         var intake = history.Take(6).ToDictionary(h => h.GetProperty("kind").GetString()!, h => h.GetProperty("given").GetBoolean());
-        Assert.Equal(["anti-trafficking-council", "buyer", "child-protection", "labour-authority", "ngo", "police"], intake.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["anti-trafficking-council", "buyer", "child-protection", "labour-authority", "ngo", "police", "trade-authority"], intake.Keys.Order(StringComparer.Ordinal));
         Assert.True(intake["ngo"]);
         Assert.False(intake["police"]);
         Assert.Equal(("ngo", false), (history[^1].GetProperty("kind").GetString(), history[^1].GetProperty("given").GetBoolean()));

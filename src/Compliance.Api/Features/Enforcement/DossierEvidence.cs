@@ -217,9 +217,9 @@ public sealed class DossierEvidence(ComplianceDbContext db)
         return
         [
             new(s, "Contracts recorded", $"{Num(contracts.Count)} for {Num(workerIds.Count)} worker(s)", Refs("contracts", contracts)),
-            new(s, "Workers whose contract was substituted by one with different terms", Num(substituted.Select(c => c.WorkerId).Distinct().Count()), Refs("contracts", substituted)),
-            new(s, "Contracts not in the worker's own language", Num(foreign.Count), Refs("contracts", foreign)),
-            new(s, "Contracts signed only after departure from the home country", Num(afterArrival.Count), Refs("contracts", afterArrival)),
+            new(s, "Workers whose contract was substituted by one with different terms", Num(substituted.Select(c => c.WorkerId).Distinct().Count()), Refs("contracts", Or(substituted, contracts))),
+            new(s, "Contracts not in the worker's own language", Num(foreign.Count), Refs("contracts", Or(foreign, contracts))),
+            new(s, "Contracts signed only after departure from the home country", Num(afterArrival.Count), Refs("contracts", Or(afterArrival, contracts))),
         ];
     }
 
@@ -251,11 +251,14 @@ public sealed class DossierEvidence(ComplianceDbContext db)
         var late = actions.Where(c => c.Status == "open" && c.DueOn < to).ToList();
         if (actions.Count > 0)
         {
-            facts.Add(new(s, "Corrective actions overdue at the end of the period", Num(late.Count), Refs("corrective_actions", late.Count > 0 ? late : actions)));
+            facts.Add(new(s, "Corrective actions overdue at the end of the period", Num(late.Count), Refs("corrective_actions", Or(late, actions))));
         }
 
         return facts;
     }
+
+    /// <summary>The records a count was taken from: those counted, or (for a zero) all those looked at.</summary>
+    private static List<T> Or<T>(List<T> counted, List<T> lookedAt) => counted.Count > 0 ? counted : lookedAt;
 
     private static (decimal, string, decimal, int, string) Terms(Contract c) => (c.WageAmount, c.WageCurrency.Trim(), c.HoursPerWeek, c.TermMonths, c.Language);
 

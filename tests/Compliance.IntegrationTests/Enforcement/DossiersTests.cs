@@ -130,6 +130,18 @@ public class DossiersTests(ComplianceApiFactory factory) : IClassFixture<Complia
         Assert.Equal(before, await factory.CountRowsAsync("dossiers"));
     }
 
+    [Theory]
+    [InlineData("eu-flr", new[] { "statementOfReasons", "products", "indicators" })]
+    [InlineData("lksg-bafa", new[] { "statementOfReasons", "violation" })]
+    public async Task EuAndBafa_MissingPieces_Are400NamingEach_FromTheirOwnLists(string regime, string[] fields)
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var (bare, _, _) = await tenant.CreateSiteAsync();
+        var response = await tenant.Owner.PostAsJsonAsync("/api/v1/dossiers", DossierIntents.Request(regime, bare, reasons: null));
+        Assert.Equal(fields.Order(StringComparer.Ordinal), (await Http.JsonAsync(response, 400)).GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(0, await factory.ScalarAsync<long>("select count(*) from dossiers where tenant_id = @t", ("t", tenant.TenantId)));
+    }
+
     [Fact]
     public async Task BadInput_Is400NamingTheField()
     {

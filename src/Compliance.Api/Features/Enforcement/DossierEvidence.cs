@@ -25,7 +25,7 @@ public sealed record SiteFacts(
     IReadOnlyList<Fact> Contracts,
     IReadOnlyList<Fact> Audits,
     IReadOnlyList<Fact> RiskHistory,
-    IReadOnlyList<Guid> ConsentedCases,
+    IReadOnlyList<Guid> Cases,
     bool SmallCountsWithheld,
     bool PermitEvidenceDropped)
 {
@@ -67,7 +67,7 @@ public sealed class DossierEvidence(ComplianceDbContext db)
             [Ref("site_products", p.Id, p)])).ToList();
 
         var (indicators, discrepancies, history, small, permit) = await RiskAsync(s, siteId, start, end, ct);
-        var (reported, consented, smallReported) = await GrievancesAsync(s, siteId, from, to, ct);
+        var (reported, cases, smallReported) = await GrievancesAsync(s, siteId, from, to, ct);
 
         return new SiteFacts(
             siteId, producer, productFacts, indicators, discrepancies, reported,
@@ -75,7 +75,7 @@ public sealed class DossierEvidence(ComplianceDbContext db)
             await PassportsAsync(s, siteId, start, end, to, ct),
             await ContractsAsync(s, siteId, to, ct),
             await AuditsAsync(s, siteId, from, to, ct),
-            history, consented, small || smallReported, permit);
+            history, cases, small || smallReported, permit);
     }
 
     private async Task<(List<Fact> Indicators, List<Fact> Discrepancies, List<Fact> History, bool Small, bool Permit)> RiskAsync(
@@ -107,7 +107,7 @@ public sealed class DossierEvidence(ComplianceDbContext db)
         return (indicators, discrepancies, history, kept.Any(e => e.Withheld is { Count: > 0 }), kept.Count < evidence.Count);
     }
 
-    private async Task<(List<Fact> Reported, List<Guid> Consented, bool Small)> GrievancesAsync(string s, Guid siteId, DateOnly from, DateOnly to, CancellationToken ct)
+    private async Task<(List<Fact> Reported, List<Guid> Cases, bool Small)> GrievancesAsync(string s, Guid siteId, DateOnly from, DateOnly to, CancellationToken ct)
     {
         // Whole calendar months around the period, as the grievance statistics count them, so two dossiers over periods
         // a day apart cannot be subtracted to date one report.
@@ -115,7 +115,7 @@ public sealed class DossierEvidence(ComplianceDbContext db)
         var cases = await db.Set<Grievance>().AsNoTracking()
             .Where(g => g.SiteId == siteId && !g.HeldForReview && g.ReceivedAt >= monthStart && g.ReceivedAt < monthEnd)
             .OrderBy(g => g.Id)
-            .Select(g => new { g.Id, g.Indicators, g.ConsentTradeAuthority, Deleted = g.TestimonyDeletedAt != null })
+            .Select(g => new { g.Id, g.Indicators, Deleted = g.TestimonyDeletedAt != null })
             .ToListAsync(ct);
         var reported = new List<Fact>();
         var small = false;
@@ -133,7 +133,8 @@ public sealed class DossierEvidence(ComplianceDbContext db)
                 [new SourceRef("grievances", $"count:{s}:{group.Key}", digest)]));
         }
 
-        return (reported, [.. cases.Where(c => c.ConsentTradeAuthority && !c.Deleted).Select(c => c.Id)], small);
+        // Every case of the window; whether its words may be committed to is decided by TestimonyReader alone (DNH-5).
+        return (reported, [.. cases.Where(c => !c.Deleted).Select(c => c.Id)], small);
     }
 
     private async Task<List<Fact>> FeesAsync(string s, Guid siteId, DateOnly from, DateOnly to, CancellationToken ct)

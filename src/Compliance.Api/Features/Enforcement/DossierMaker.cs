@@ -49,7 +49,7 @@ public sealed class DossierMaker(ComplianceDbContext db, DossierEvidence evidenc
         var commitments = new List<string>();
         if (request.ConsentedTestimony == true)
         {
-            foreach (var caseId in facts.SelectMany(f => f.ConsentedCases))
+            foreach (var caseId in facts.SelectMany(f => f.Cases))
             {
                 if (await testimony.CommitForDossierAsync(caseId, DestinationKinds.TradeAuthority, ct) is { } commitment)
                 {

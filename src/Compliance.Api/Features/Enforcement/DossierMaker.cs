@@ -46,19 +46,9 @@ public sealed class DossierMaker(ComplianceDbContext db, DossierEvidence evidenc
 
         var reasons = request.StatementOfReasons!.Trim();
         var reasonsFact = new Fact("request", "Statement of reasons (written by the submitting team)", reasons, [new SourceRef("request", "statementOfReasons", CanonicalJson.Sha256(System.Text.Encoding.UTF8.GetBytes(reasons)))]);
-        var commitments = new List<string>();
-        if (request.ConsentedTestimony == true)
-        {
-            foreach (var caseId in facts.SelectMany(f => f.Cases))
-            {
-                if (await testimony.CommitForDossierAsync(caseId, DestinationKinds.TradeAuthority, ct) is { } commitment)
-                {
-                    commitments.Add(commitment);
-                }
-            }
-        }
-
-        commitments.Sort(StringComparer.Ordinal);
+        var commitments = request.ConsentedTestimony == true
+            ? [.. (await testimony.CommitForDossierAsync([.. facts.SelectMany(f => f.Cases)], DestinationKinds.TradeAuthority, ct)).Order(StringComparer.Ordinal)]
+            : new List<string>();
         var body = new DossierBody(
             Format,
             regime.Code,

@@ -85,29 +85,29 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
     }
 
     /// <summary>
-    /// For an enforcement dossier: a commitment to the case's narrative when the worker consents to
-    /// <paramref name="destinationKind"/> now, else null. The text never leaves this class; the commitment is
-    /// SHA-256 over the case's salt (<see cref="CommitmentSalt"/>) and the narrative's UTF-8 bytes, lower-case hex.
-    /// Logged as a system read (no key), as an escalation's read is (DNH-12).
+    /// For an enforcement dossier: a commitment to the narrative of each of <paramref name="grievanceIds"/> whose worker
+    /// consents to <paramref name="destinationKind"/> now (the others are skipped unread). The text never leaves this
+    /// class; a commitment is SHA-256 over the case's salt (<see cref="CommitmentSalt"/>) and the narrative's UTF-8
+    /// bytes, lower-case hex. Each read is logged as a system read (no key), as an escalation's read is (DNH-12).
     /// </summary>
-    public async Task<string?> CommitForDossierAsync(Guid grievanceId, string destinationKind, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> CommitForDossierAsync(IReadOnlyCollection<Guid> grievanceIds, string destinationKind, CancellationToken ct)
     {
-        if (!DestinationKinds.IsValid(destinationKind))
+        if (!DestinationKinds.IsValid(destinationKind) || grievanceIds.Count == 0)
         {
-            return null;
+            return [];
         }
 
-        var g = await db.Set<Grievance>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == grievanceId, ct);
-        if (g is null || !g.ConsentsTo(destinationKind) || g.WrappedKey is null || g.NarrativeCiphertext is null)
+        var cases = await db.Set<Grievance>().AsNoTracking().Where(x => grievanceIds.Contains(x.Id)).OrderBy(x => x.Id).ToListAsync(ct);
+        var commitments = new List<string>();
+        foreach (var g in cases.Where(g => g.ConsentsTo(destinationKind) && g.WrappedKey is not null && g.NarrativeCiphertext is not null))
         {
-            return null;
+            var key = crypto.Unwrap(g.WrappedKey!, g.Id);
+            commitments.Add(Commitment(CommitmentSalt(key), TestimonyCrypto.Open(key, g.NarrativeCiphertext!, g.Id)));
+            db.Add(new NarrativeAccess { Id = Guid.NewGuid(), GrievanceId = g.Id, ApiKeyId = null, ReadAt = clock.GetUtcNow() });
         }
 
-        var key = crypto.Unwrap(g.WrappedKey, g.Id);
-        var narrative = TestimonyCrypto.Open(key, g.NarrativeCiphertext, g.Id);
-        db.Add(new NarrativeAccess { Id = Guid.NewGuid(), GrievanceId = g.Id, ApiKeyId = null, ReadAt = clock.GetUtcNow() });
         await db.SaveChangesAsync(ct);
-        return Commitment(CommitmentSalt(key), narrative);
+        return commitments;
     }
 
     /// <summary>

@@ -362,6 +362,13 @@ public class HandlingOfficesTests(ComplianceApiFactory factory) : IClassFixture<
         // The verified NGO it was promised to still reads it.
         var byNgo = await Http.JsonAsync(await ngo.SendForAsync(tenant.TenantId, HttpMethod.Get, $"/api/v1/grievances/{promisedId}"));
         Assert.Equal("filed under the promise", byNgo.GetProperty("narrative").GetString());
+
+        // An independent office linked later, but not (yet) verified by the operator, does not read it either.
+        var unverified = await _people.SignUpOfficeAsync();
+        await PersonSessions.LinkAsync(tenant, unverified);
+        await Http.AssertProblemAsync(await unverified.SendForAsync(tenant.TenantId, HttpMethod.Get, $"/api/v1/grievances/{promisedId}"), 404);
+        var newer = await Http.JsonAsync(await unverified.SendForAsync(tenant.TenantId, HttpMethod.Get, $"/api/v1/grievances/{await IdOf(afterwards)}"));
+        Assert.Equal("filed after the internal office", newer.GetProperty("narrative").GetString());
     }
 
     [Fact]

@@ -157,6 +157,49 @@ public class CaseHandlingTests(ComplianceApiFactory factory) : IClassFixture<Com
     }
 
     [Fact]
+    public async Task Triage_ToCritical_PullsTheAcknowledgementClockInTo24Hours_AndTheInboxPutsItFirst()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var first = await tenant.FileGrievanceAsync(Intake(categories: ["other"]));
+        factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await tenant.FileGrievanceAsync(Intake(categories: ["other"]));
+        var handler = await tenant.ClientAsync("case-handler");
+        var firstId = await handler.GrievanceIdAsync(first.CaseReference);
+        var secondId = await handler.GrievanceIdAsync(second.CaseReference);
+
+        var oldestFirst = await Http.JsonAsync(await handler.GetAsync("/api/v1/grievances"));
+        Assert.Equal([firstId, secondId], oldestFirst.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+
+        var triaged = await Http.JsonAsync(await handler.PutAsJsonAsync($"/api/v1/grievances/{secondId}/triage", new { indicators = new[] { "FL05" }, severity = "critical" }));
+
+        Assert.True(triaged.GetProperty("critical").GetBoolean());
+        Assert.Equal(
+            triaged.GetProperty("receivedAt").GetDateTimeOffset().AddHours(24),
+            triaged.GetProperty("acknowledgeBy").GetDateTimeOffset());
+        var criticalFirst = await Http.JsonAsync(await handler.GetAsync("/api/v1/grievances"));
+        Assert.Equal([secondId, firstId], criticalFirst.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+    }
+
+    [Fact]
+    public async Task Reply_TheFirstAnswerMeetsTheFeedbackClock_ALaterOneDoesNotMoveIt()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var filed = await tenant.FileGrievanceAsync();
+        var handler = await tenant.ClientAsync("case-handler");
+        var id = await handler.GrievanceIdAsync(filed.CaseReference);
+
+        await Http.EnsureStatusAsync(await handler.PostAsJsonAsync($"/api/v1/grievances/{id}/replies", new { text = "First answer" }), 201);
+        var answered = (await Http.JsonAsync(await handler.GetAsync($"/api/v1/grievances/{id}"))).GetProperty("case");
+        factory.Clock.Advance(TimeSpan.FromDays(3));
+        await Http.EnsureStatusAsync(await handler.PostAsJsonAsync($"/api/v1/grievances/{id}/replies", new { text = "Second answer" }), 201);
+        var later = (await Http.JsonAsync(await handler.GetAsync($"/api/v1/grievances/{id}"))).GetProperty("case");
+
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, answered.GetProperty("feedbackAt").ValueKind);
+        Assert.Equal(answered.GetProperty("feedbackAt").GetDateTimeOffset(), later.GetProperty("feedbackAt").GetDateTimeOffset());
+        Assert.False(later.GetProperty("feedbackOverdue").GetBoolean());
+    }
+
+    [Fact]
     public async Task List_FiltersAndPages_AndAnotherTenantsCaseIs404()
     {
         var tenant = await factory.CreateTenantAsync();

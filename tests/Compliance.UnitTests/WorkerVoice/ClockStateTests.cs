@@ -86,4 +86,81 @@ public class ClockStateTests
     [InlineData("declined", "2026-03-01", "2026-03-10", false)]
     public void AReferralsFollowUp_IsOverdue_WhileOpenAndPastItsDay(string state, string followUpBy, string today, bool overdue) =>
         Assert.Equal(overdue, CaseReferral.IsOverdue(state, DateOnly.Parse(followUpBy, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture)));
+    [Fact]
+    public void AtTheDueInstant_ACaseIsAtRisk_NotYetOverdue_AndAMomentLaterItIs()
+    {
+        var due = Case().AcknowledgeBy;
+
+        Assert.Equal(GrievanceClocks.AtRisk, GrievanceClocks.StateOf(Case(), due));
+        Assert.Equal(GrievanceClocks.Overdue, GrievanceClocks.StateOf(Case(), due.AddTicks(1)));
+    }
+
+    [Fact]
+    public void ExactlyAQuarterOfTheWindowLeft_IsStillOnTrack()
+    {
+        var g = Case();
+
+        Assert.Equal(GrievanceClocks.OnTrack, GrievanceClocks.StateOf(g, g.AcknowledgeBy - TimeSpan.FromDays(7 * 0.25)));
+        Assert.Equal(GrievanceClocks.AtRisk, GrievanceClocks.StateOf(g, g.AcknowledgeBy - TimeSpan.FromDays(7 * 0.25) + TimeSpan.FromTicks(1)));
+    }
+
+    [Fact]
+    public void AClockWhoseWindowHasNoLength_IsAtRiskUntilDue()
+    {
+        var g = Case();
+        g.AcknowledgeBy = g.ReceivedAt;
+
+        Assert.Equal(GrievanceClocks.AtRisk, GrievanceClocks.StateOf(g, g.ReceivedAt));
+    }
+
+    [Fact]
+    public void DueWithin_IncludesADueInstantExactlyAtTheHorizon_ForEitherClock()
+    {
+        var fresh = Case();
+        Assert.True(GrievanceClocks.DueWithin(fresh.AcknowledgeBy - TimeSpan.FromDays(1), TimeSpan.FromDays(1)).Compile()(fresh));
+        Assert.False(GrievanceClocks.DueWithin(fresh.AcknowledgeBy - TimeSpan.FromDays(1) - TimeSpan.FromTicks(1), TimeSpan.FromDays(1)).Compile()(fresh));
+
+        var acknowledged = Case();
+        acknowledged.AcknowledgedAt = Received.AddDays(1);
+        acknowledged.FeedbackBy = GrievanceClocks.FeedbackBy(Received, acknowledged.AcknowledgedAt);
+        var atHorizon = GrievanceClocks.DueWithin(acknowledged.FeedbackBy - TimeSpan.FromDays(1), TimeSpan.FromDays(1)).Compile();
+        Assert.True(atHorizon(acknowledged));
+        Assert.False(GrievanceClocks.DueWithin(acknowledged.FeedbackBy - TimeSpan.FromDays(1) - TimeSpan.FromTicks(1), TimeSpan.FromDays(1)).Compile()(acknowledged));
+
+        acknowledged.FeedbackAt = Received.AddDays(2);
+        Assert.False(atHorizon(acknowledged));
+    }
+
+    /// <summary>The SQL predicates (compiled here) and the in-memory ones say the same at every edge.</summary>
+    [Theory]
+    [InlineData(false, false, -1, false, false)]
+    [InlineData(false, false, 0, false, false)]
+    [InlineData(false, false, 1, true, false)]
+    [InlineData(true, false, 1, false, false)]
+    [InlineData(true, false, 92 * 24 * 60, false, false)]
+    [InlineData(true, false, 1 + (92 * 24 * 60), false, true)]
+    [InlineData(true, true, 1 + (92 * 24 * 60), false, false)]
+    public void OverduePredicates_AgreeWithTheInMemoryRule(bool acknowledged, bool answered, int minutesPastAcknowledgeBy, bool acknowledgeOverdue, bool feedbackOverdue)
+    {
+        var g = Case();
+        if (acknowledged)
+        {
+            g.AcknowledgedAt = g.AcknowledgeBy;
+            g.FeedbackBy = GrievanceClocks.FeedbackBy(Received, g.AcknowledgedAt);
+        }
+
+        if (answered)
+        {
+            g.FeedbackAt = g.AcknowledgeBy;
+        }
+
+        var now = g.AcknowledgeBy.AddMinutes(minutesPastAcknowledgeBy);
+
+        Assert.Equal(acknowledgeOverdue, GrievanceClocks.IsAcknowledgeOverdue(g, now));
+        Assert.Equal(acknowledgeOverdue, GrievanceClocks.AcknowledgeOverdue(now).Compile()(g));
+        Assert.Equal(feedbackOverdue, GrievanceClocks.IsFeedbackOverdue(g, now));
+        Assert.Equal(feedbackOverdue, GrievanceClocks.FeedbackOverdue(now).Compile()(g));
+        Assert.Equal(acknowledgeOverdue || feedbackOverdue, GrievanceClocks.AnyOverdue(now).Compile()(g));
+        Assert.Equal(!(acknowledgeOverdue || feedbackOverdue), GrievanceClocks.Not(GrievanceClocks.AnyOverdue(now)).Compile()(g));
+    }
 }

@@ -49,6 +49,119 @@ public class StatisticsSuppressionTests
         Assert.Equal(0, cell.AcknowledgedLate);
     }
 
+    private static UnitCounts Unit(int total, params (string Key, int[] Outcomes)[] cells) =>
+        new(Guid.NewGuid(), Nov, total, cells.ToDictionary(c => c.Key, c => c.Outcomes, StringComparer.Ordinal));
+
+    [Fact]
+    public void AKeyWithNoReportInAUnit_DoesNotCountAsASmallCell()
+    {
+        var (total, cells) = StatisticsSuppression.Compute([Unit(5, ("wages", [5, 0, 0]), ("housing", [0, 0, 0]))], ["wages", "housing"]);
+
+        Assert.Equal(5, total);
+        Assert.Equal(new StatisticsCell("wages", 5, 5, 0, 0), cells[0]);
+        Assert.Null(cells[1].Count);
+    }
+
+    [Fact]
+    public void ACellIsJudgedByItsWholeCount_NotItsLargestClockPart()
+    {
+        // housing is 5 reports (3 on time, 2 late): a cell of 5, released, while its clock split (2) is not.
+        var (_, cells) = StatisticsSuppression.Compute([Unit(5, ("wages", [5, 0, 0]), ("housing", [3, 2, 0]))], ["wages", "housing"]);
+
+        Assert.Equal(new StatisticsCell("wages", 5, 0, 0, 0), cells[0]);
+        Assert.Equal(new StatisticsCell("housing", 5, 0, 0, 0), cells[1]);
+    }
+
+    [Fact]
+    public void AMultiKeyExcessOfExactlyK_IsReleased_OneBelowIsNot()
+    {
+        var atK = StatisticsSuppression.Compute([Unit(5, ("wages", [5, 0, 0]), ("deducted", [5, 0, 0]))], ["wages", "deducted"]);
+        var belowK = StatisticsSuppression.Compute([Unit(6, ("wages", [5, 0, 0]), ("deducted", [5, 0, 0]))], ["wages", "deducted"]);
+
+        Assert.All(atK.Cells, c => Assert.Equal(5, c.Count));
+        Assert.All(belowK.Cells, c => Assert.Null(c.Count));
+        Assert.Equal(6, belowK.Total);
+    }
+
+    [Fact]
+    public void ClockFigures_OfReleasedUnits_AddUpPerOutcome()
+    {
+        var (total, cells) = StatisticsSuppression.Compute(
+            [Unit(10, ("2026-11", [5, 5, 0])), Unit(12, ("2026-11", [0, 5, 7]))], ["2026-11"]);
+
+        Assert.Equal(22, total);
+        Assert.Equal(new StatisticsCell("2026-11", 22, 5, 10, 7), Assert.Single(cells));
+    }
+
+    [Fact]
+    public void AUnitBelowK_AddsNothing_NotEvenToTheTotal()
+    {
+        var (total, cells) = StatisticsSuppression.Compute([Unit(4, ("2026-11", [4, 0, 0])), Unit(5, ("2026-11", [5, 0, 0]))], ["2026-11"]);
+
+        Assert.Equal(5, total);
+        Assert.Equal(5, Assert.Single(cells).Count);
+    }
+
+    [Fact]
+    public void NoUnitReleased_GivesANullTotal_NotZero()
+    {
+        var (total, cells) = StatisticsSuppression.Compute([Unit(4, ("2026-11", [4, 0, 0]))], ["2026-11"]);
+
+        Assert.Null(total);
+        Assert.Null(Assert.Single(cells).Count);
+    }
+
+    [Fact]
+    public void ToUnits_FoldsSqlRowsIntoUnits_TotalsApartFromKeyCounts_PerOutcome()
+    {
+        var site = Guid.NewGuid();
+        var supplier = Guid.NewGuid();
+        GrievanceUnitRow[] rows =
+        [
+            new(site, supplier, Nov, null, 0, 7),
+            new(site, supplier, Nov, "wages", 0, 4),
+            new(site, supplier, Nov, "wages", 1, 2),
+            new(site, supplier, Nov, "housing", 2, 3),
+            new(site, supplier, Dec, null, 0, 1),
+            new(site, supplier, Dec, "wages", 2, 1),
+        ];
+
+        var units = GrievanceUnits.ToUnits(rows).ToList();
+
+        Assert.Equal(2, units.Count);
+        var (supplierId, nov) = units.Single(u => u.Units.Month == Nov);
+        Assert.Equal(supplier, supplierId);
+        Assert.Equal(7, nov.Total);
+        Assert.Equal([4, 2, 0], nov.Cells["wages"]);
+        Assert.Equal([0, 0, 3], nov.Cells["housing"]);
+        Assert.Equal(1, units.Single(u => u.Units.Month == Dec).Units.Total);
+    }
+
+    [Theory]
+    [InlineData(null, null, "2025-12-01", "2026-11-30")]
+    [InlineData("2026-03-15", "2026-05-02", "2026-03-01", "2026-05-31")]
+    [InlineData(null, "2026-11-30", "2025-12-01", "2026-11-30")]
+    [InlineData("2026-01-01", "2027-03-01", "2026-01-01", "2026-11-30")]
+    public void Period_IsWholeMonths_EndingNoLaterThanLastCompleteMonth(string? from, string? to, string start, string end)
+    {
+        var now = new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
+
+        var period = GrievanceStatisticsApi.Period(
+            from is null ? null : DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
+            to is null ? null : DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture),
+            now,
+            monthsBack: 12);
+
+        Assert.Equal(DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture), period.From);
+        Assert.Equal(DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture), period.To);
+    }
+
+    [Fact]
+    public void Universe_ByMonth_ListsEveryMonthOfThePeriod()
+    {
+        Assert.Equal(["2026-09", "2026-10", "2026-11"], GrievanceStatisticsApi.Universe("month", new(2026, 9, 1), new(2026, 11, 30)));
+    }
+
     /// <summary>
     /// The subtraction attack, exhaustively: for random data, every query over any set of sites and any period
     /// releases, per key, exactly the sum of the unit values that pass the unit rule; so the difference of any two

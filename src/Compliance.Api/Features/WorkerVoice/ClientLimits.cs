@@ -13,6 +13,9 @@ internal sealed class ClientWindow(TimeProvider clock, TimeSpan window)
     private const int PruneAbove = 50_000;
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _events = new(StringComparer.Ordinal);
 
+    /// <summary>How many client keys are held (the memory the window costs); pruning keeps it bounded.</summary>
+    public int KeyCount => _events.Count;
+
     public int Count(string key)
     {
         if (!_events.TryGetValue(key, out var queue))

@@ -110,28 +110,11 @@ public static class StatisticsSuppression
     private static bool Safe(int count, int k) => count == 0 || count >= k;
 }
 
-/// <summary>What statistics read of one grievance: never text, only its unit (site, month), keys and clock.</summary>
-public sealed record GrievanceFacts(Guid SiteId, DateTimeOffset ReceivedAt, string[] Categories, string[] Indicators, DateTimeOffset? AcknowledgedAt, DateTimeOffset AcknowledgeBy)
+/// <summary>The instant statistics read the clocks at.</summary>
+public static class GrievanceFacts
 {
-    public DateOnly Month => new(ReceivedAt.UtcDateTime.Year, ReceivedAt.UtcDateTime.Month, 1);
-
     /// <summary>Clock figures are computed as of the end of the last complete day (UTC), so they never move within a day (issue 16, hole 4).</summary>
     public static DateTimeOffset ClockCutoff(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
-
-    /// <param name="asOf">The end of the last complete day (<see cref="ClockCutoff"/>).</param>
-    public StatisticsRow ToRow(string groupBy, DateTimeOffset asOf)
-    {
-        IReadOnlyList<string> keys = groupBy switch
-        {
-            "category" => Categories,
-            "indicator" => Indicators,
-            _ => [GrievanceStatisticsApi.MonthKey(Month)],
-        };
-        var outcome = AcknowledgedAt is { } at && at < asOf
-            ? (at <= AcknowledgeBy ? AcknowledgementOutcome.OnTime : AcknowledgementOutcome.Late)
-            : (AcknowledgeBy < asOf ? AcknowledgementOutcome.Late : AcknowledgementOutcome.Pending);
-        return new StatisticsRow(SiteId, Month, keys, outcome);
-    }
 }
 
 /// <summary>One aggregated row of <see cref="GrievanceUnits"/>: a unit's total (<c>Key</c> null) or one key × outcome count.</summary>

@@ -14,9 +14,12 @@ public static class DestinationKinds
     public const string ChildProtection = "child-protection";
     public const string Buyer = "buyer";
 
+    /// <summary>Authorities that can stop goods made with forced labour from being sold (US CBP, the EU portal, BAFA; issue #22).</summary>
+    public const string TradeAuthority = "trade-authority";
+
     /// <summary>Every destination kind, in the order offered to a tenant.</summary>
     public static readonly IReadOnlyList<string> All =
-        [Ngo, LabourAuthority, AntiTraffickingCouncil, Police, ChildProtection, Buyer];
+        [Ngo, LabourAuthority, AntiTraffickingCouncil, Police, ChildProtection, Buyer, TradeAuthority];
 
     public static bool IsValid(string? code) => code is not null && All.Contains(code, StringComparer.Ordinal);
 }

@@ -107,6 +107,7 @@ public static class ReportingFeed
             var (siteId, _, _) = await tenant.CreateSiteAsync(supplier);
             await tenant.CreateSiteAsync(supplier, sector: "garment");
             await tenant.SeedEvidenceAsync(siteId, supplier, agencyId);
+            await Enforcement.DossierIntents.AddProductAsync(tenant, siteId);
         }
 
         return new SeededTenant(tenant, first, second);

@@ -100,10 +100,10 @@ public class CaseRecordsApiTests(ComplianceApiFactory factory) : IClassFixture<C
         await Http.EnsureStatusAsync(await factory.Client().PostAsJsonAsync("/api/v1/intake/follow-up/consent", new { receipt = filed.Receipt, consent = new Dictionary<string, bool> { ["ngo"] = false } }), 200);
 
         var history = (await Http.JsonAsync(await handler.GetAsync($"/api/v1/grievances/{id}/consent-history"))).EnumerateArray().ToList();
-        Assert.Equal(7, history.Count);
+        Assert.Equal(8, history.Count);
         // The intake's answers (one per kind, written together), then the change.
-        var intake = history.Take(6).ToDictionary(h => h.GetProperty("kind").GetString()!, h => h.GetProperty("given").GetBoolean());
-        Assert.Equal(["anti-trafficking-council", "buyer", "child-protection", "labour-authority", "ngo", "police"], intake.Keys.Order(StringComparer.Ordinal));
+        var intake = history.Take(7).ToDictionary(h => h.GetProperty("kind").GetString()!, h => h.GetProperty("given").GetBoolean());
+        Assert.Equal(["anti-trafficking-council", "buyer", "child-protection", "labour-authority", "ngo", "police", "trade-authority"], intake.Keys.Order(StringComparer.Ordinal));
         Assert.True(intake["ngo"]);
         Assert.False(intake["police"]);
         Assert.Equal(("ngo", false), (history[^1].GetProperty("kind").GetString(), history[^1].GetProperty("given").GetBoolean()));

@@ -7,7 +7,7 @@ public class DestinationKindsTests
     [Fact]
     public void All_AreValidAndDistinct()
     {
-        Assert.Equal(6, DestinationKinds.All.Distinct().Count());
+        Assert.Equal(7, DestinationKinds.All.Distinct().Count());
         Assert.All(DestinationKinds.All, k => Assert.True(DestinationKinds.IsValid(k)));
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Compliance.Api.Features.Enforcement;
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.Handling;
 using Compliance.Api.Features.People;
@@ -153,11 +154,13 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, DatabaseConnections 
         var supplier = new Supplier { Id = Guid.CreateVersion7(), Name = "Demo Gloves Sdn Bhd", CountryCode = "MY", RegistrationNumber = "DEMO-0001", CreatedAt = now, UpdatedAt = now };
         db.Add(supplier);
         await db.SaveChangesAsync(ct);
+        var siteIds = new List<(Guid Id, Guid SupplierId)>();
         foreach (var (name, housing) in new[] { ("Klang factory", true), ("Ipoh factory", false) })
         {
+            siteIds.Add((Guid.CreateVersion7(), supplier.Id));
             db.Add(new Site
             {
-                Id = Guid.CreateVersion7(),
+                Id = siteIds[^1].Id,
                 SupplierId = supplier.Id,
                 Name = name,
                 CountryCode = "MY",
@@ -166,6 +169,23 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, DatabaseConnections 
                 IntakeCode = IntakeCodes.New(),
                 CreatedAt = now,
                 UpdatedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+
+        // What the sites make, so an enforcement dossier (CBP, EU, BAFA) can be made from the demo at once.
+        foreach (var (id, supplierId) in siteIds)
+        {
+            db.Add(new SiteProduct
+            {
+                Id = Guid.CreateVersion7(),
+                SiteId = id,
+                SupplierId = supplierId,
+                Description = "Nitrile examination gloves, powder-free (demo data)",
+                HsCode = "4015190000",
+                Brands = "Demo Brand",
+                CreatedAt = now,
             });
         }
 

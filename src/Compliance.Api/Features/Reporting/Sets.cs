@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Enforcement;
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.Recruitment;
 using Compliance.Api.Features.Risk.Audits;
@@ -13,6 +14,7 @@ public static class ReportingSets
     public static ReportingModel Build() => new ReportingModelBuilder()
         .Set<Supplier>("Suppliers")
         .Set<SiteRow>("Sites", expand: ["Supplier"])
+        .Set<SiteProduct>("SiteProducts")
         .Set<Agency>("Agencies")
         .Set<WorkerRow>("Workers", expand: ["Site", "Agency", "Fees"])
         .Set<FeeRow>("Fees", expand: ["Worker"])
@@ -34,6 +36,8 @@ public static class ReportingSets
 }
 
 public sealed class SuppliersController(ComplianceDbContext db) : ReportingController<Supplier>(db);
+
+public sealed class SiteProductsController(ComplianceDbContext db) : ReportingController<SiteProduct>(db);
 
 /// <summary>A site as reported: no intake code (the worker path's routing key stays off the feed), plus its supplier for <c>$expand</c>.</summary>
 [SupplierScoped]

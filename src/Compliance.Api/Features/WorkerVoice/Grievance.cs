@@ -82,6 +82,8 @@ public sealed class Grievance : ITenantOwned
 
     public bool ConsentBuyer { get; set; }
 
+    public bool ConsentTradeAuthority { get; set; }
+
     public byte[]? WrappedKey { get; set; }
 
     public byte[]? NarrativeCiphertext { get; set; }
@@ -114,6 +116,7 @@ public sealed class Grievance : ITenantOwned
         [DestinationKinds.Police] = ConsentPolice,
         [DestinationKinds.ChildProtection] = ConsentChildProtection,
         [DestinationKinds.Buyer] = ConsentBuyer,
+        [DestinationKinds.TradeAuthority] = ConsentTradeAuthority,
     };
 
     public bool ConsentsTo(string destinationKind) => Consent().TryGetValue(destinationKind, out var given) && given;
@@ -131,6 +134,7 @@ public sealed class Grievance : ITenantOwned
                 case DestinationKinds.Police: ConsentPolice = given; break;
                 case DestinationKinds.ChildProtection: ConsentChildProtection = given; break;
                 case DestinationKinds.Buyer: ConsentBuyer = given; break;
+                case DestinationKinds.TradeAuthority: ConsentTradeAuthority = given; break;
                 default: throw new ArgumentException($"Unknown destination kind '{kind}'.", nameof(changes));
             }
         }

@@ -84,6 +84,60 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
             g.Id, g.CaseReference, g.Language, opened.Narrative!, [.. opened.Messages.Select(m => new TestimonyMessage(m.Author, m.SentAt, m.Text))]);
     }
 
+    /// <summary>
+    /// For an enforcement dossier: a commitment to the narrative of each of <paramref name="grievanceIds"/> whose worker
+    /// consents to <paramref name="destinationKind"/> now (the others are skipped unread). The text never leaves this
+    /// class; a commitment is SHA-256 over the case's salt (<see cref="CommitmentSalt"/>) and the narrative's UTF-8
+    /// bytes, lower-case hex. Each read is logged as a system read (no key), as an escalation's read is (DNH-12).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CommitForDossierAsync(IReadOnlyCollection<Guid> grievanceIds, string destinationKind, CancellationToken ct)
+    {
+        if (!DestinationKinds.IsValid(destinationKind) || grievanceIds.Count == 0)
+        {
+            return [];
+        }
+
+        var cases = await db.Set<Grievance>().AsNoTracking().Where(x => grievanceIds.Contains(x.Id)).OrderBy(x => x.Id).ToListAsync(ct);
+        var commitments = new List<string>();
+        foreach (var g in cases.Where(g => g.ConsentsTo(destinationKind) && g.WrappedKey is not null && g.NarrativeCiphertext is not null))
+        {
+            var key = crypto.Unwrap(g.WrappedKey!, g.Id);
+            commitments.Add(Commitment(CommitmentSalt(key), TestimonyCrypto.Open(key, g.NarrativeCiphertext!, g.Id)));
+            db.Add(new NarrativeAccess { Id = Guid.NewGuid(), GrievanceId = g.Id, ApiKeyId = null, ReadAt = clock.GetUtcNow() });
+        }
+
+        await db.SaveChangesAsync(ct);
+        return commitments;
+    }
+
+    /// <summary>
+    /// A case handler's export of one committed narrative for a dossier's receiver: the case opened (and logged) as
+    /// <see cref="ReadForHandlerAsync"/> opens it, only while the worker consents to <paramref name="destinationKind"/>;
+    /// returns the language, narrative, salt and commitment (null when the case is not readable or not consented).
+    /// </summary>
+    public async Task<(string Language, string Narrative, string Salt, string Commitment)?> OpenCommittedForHandlerAsync(Guid grievanceId, string destinationKind, CancellationToken ct)
+    {
+        if (await FindForHandlerAsync(grievanceId, ct) is not { } found || !found.ConsentsTo(destinationKind) || found.WrappedKey is null || found.NarrativeCiphertext is null)
+        {
+            return null;
+        }
+
+        var opened = await ReadForHandlerAsync(grievanceId, ct);
+        if (opened?.Narrative is not { } narrative)
+        {
+            return null;
+        }
+
+        var salt = CommitmentSalt(crypto.Unwrap(found.WrappedKey, found.Id));
+        return (found.Language, narrative, Convert.ToHexStringLower(salt), Commitment(salt, narrative));
+    }
+
+    /// <summary>A case's commitment salt: HMAC-SHA256 under its data key of a fixed label, so it reveals nothing of the key.</summary>
+    private static byte[] CommitmentSalt(byte[] dataKey) => System.Security.Cryptography.HMACSHA256.HashData(dataKey, "dossier-commitment-salt"u8);
+
+    private static string Commitment(byte[] salt, string narrative) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([.. salt, .. System.Text.Encoding.UTF8.GetBytes(narrative)]));
+
     /// <summary>The worker's own case, opened through the receipt.</summary>
     public Task<OpenedTestimony> ReadForWorkerAsync(Grievance grievance, CancellationToken ct) => OpenAsync(grievance, ct);
 

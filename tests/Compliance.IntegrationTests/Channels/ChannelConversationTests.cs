@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
+using Compliance.Domain.Reference;
 using Compliance.IntegrationTests.Infrastructure;
 using Compliance.IntegrationTests.Risk;
 using Compliance.IntegrationTests.WorkerVoice;
@@ -193,7 +194,7 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
         var categories = await factory.VoiceAsync(worker, ours, call, "site", keypad);
         Assert.Contains(categories.Descendants("Say"), s => s.Value.Contains("11 চাপুন", StringComparison.Ordinal));
         var consent = await factory.VoiceAsync(worker, ours, call, "categories", "1*11");
-        Assert.Equal(7, consent.Descendants("Say").Count()); // the question and one option per destination kind
+        Assert.Equal(1 + DestinationKinds.All.Count, consent.Descendants("Say").Count()); // the question and one option per destination kind
         var done = await factory.VoiceAsync(worker, ours, call, "consent", "14");
 
         var spoken = done.Descendants("Say").Select(s => s.Value).ToList();

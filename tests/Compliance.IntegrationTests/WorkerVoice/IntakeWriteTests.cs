@@ -40,13 +40,13 @@ public class IntakeWriteTests(ComplianceApiFactory factory) : IClassFixture<Comp
         Assert.Equal(GrievanceCategories.IndicatorsFor(g.Categories), g.Indicators);
         Assert.Equal(GrievanceCategories.AnyCritical(g.Categories), g.Critical);
         Assert.Equal(g.Critical ? Severities.Critical : null, g.Severity);
-        Assert.Equal((GrievanceStatuses.Received, ReportChannels.Web, now), (g.Status, g.Channel, g.ReceivedAt));
+        Assert.Equal((GrievanceStatuses.Received, ReportChannels.Api, now), (g.Status, g.Channel, g.ReceivedAt));
         Assert.Equal(GrievanceClocks.AcknowledgeBy(now, g.Critical), g.AcknowledgeBy);
         Assert.Equal(GrievanceClocks.FeedbackBy(now, null), g.FeedbackBy);
         Assert.False(g.HeldForReview);
         Assert.False(g.PromisedIndependent); // no office reads this tenant's reports: the page promised nothing
         Assert.Equal(
-            new Dictionary<string, bool> { ["ngo"] = true, ["labour-authority"] = false, ["anti-trafficking-council"] = false, ["police"] = true, ["child-protection"] = false, ["buyer"] = false },
+            DestinationKinds.All.ToDictionary(k => k, k => k is DestinationKinds.Ngo or DestinationKinds.Police),
             g.Consent());
         Assert.Equal(scope.ServiceProvider.GetRequiredService<Receipts>().Hash(Receipts.Normalize(filed.Receipt)!), g.ReceiptHash);
         var crypto = scope.ServiceProvider.GetRequiredService<TestimonyCrypto>();

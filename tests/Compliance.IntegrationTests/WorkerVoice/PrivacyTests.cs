@@ -161,6 +161,35 @@ public class PrivacyTests(ChannelsApiFactory factory) : IClassFixture<ChannelsAp
         Assert.True(await factory.ScalarAsync<long>("select count(*) from hangfire.job where invocationdata::text like '%ProviderDeletionJob%'") > 0);
         var leaks = factory.Logs.Lines.Where(l => needles.Any(n => l.Contains(n, StringComparison.Ordinal))).ToList();
         Assert.True(leaks.Count == 0, string.Join("\n", leaks));
+
+        // And literally as the issue asks: a pg_dump of the whole database (schema, data, Hangfire's tables).
+        var dump = await PgDumpAsync();
+        Assert.Contains("COPY public.grievances", dump, StringComparison.Ordinal);
+        Assert.Contains("ProviderDeletionJob", dump, StringComparison.Ordinal);
+        Assert.All(needles, n => Assert.DoesNotContain(n, dump, StringComparison.Ordinal));
+    }
+
+    /// <summary>The database as <c>pg_dump</c> (the machine's own, beside the real <c>initdb</c>) writes it, in plain SQL.</summary>
+    private async Task<string> PgDumpAsync()
+    {
+        var binaries = Compliance.Api.Infrastructure.Database.EmbeddedPostgres.FindBinaries()
+            ?? throw new InvalidOperationException(Compliance.Api.Infrastructure.Database.EmbeddedPostgres.InstallHint);
+        var initdb = new FileInfo(Path.Combine(binaries, "initdb"));
+        var pgDump = Path.Combine(Path.GetDirectoryName(initdb.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? initdb.FullName)!, "pg_dump");
+        var c = new NpgsqlConnectionStringBuilder(factory.OwnerConnectionString);
+        var start = new System.Diagnostics.ProcessStartInfo(pgDump)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList = { "--no-owner", "--host", c.Host!, "--port", c.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", c.Username!, c.Database! },
+            Environment = { ["PGPASSWORD"] = c.Password },
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await error);
+        return await output;
     }
 
     /// <summary>

@@ -354,6 +354,11 @@ public sealed partial class TextConversations(
             reply.Append('\n').Append(texts.Text(lang, "whatsapp_window"));
         }
 
+        if (offerSurvey)
+        {
+            reply.Append("\n\n").Append(texts.SurveySatisfactionMenu(lang));
+        }
+
         return reply.ToString();
     }
 

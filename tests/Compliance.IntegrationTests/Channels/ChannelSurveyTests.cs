@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Xml.Linq;
 using Compliance.IntegrationTests.Infrastructure;
 using Compliance.IntegrationTests.Risk;
 using Compliance.IntegrationTests.WorkerVoice;
@@ -36,6 +37,15 @@ public class ChannelSurveyTests(ChannelsApiFactory factory) : IClassFixture<Chan
     private Task<string> AnswersAsync(Guid id) => factory.ScalarAsync<string>(
         "select coalesce(min(satisfaction)::text, '-') || ' ' || coalesce(min(reprisal), '-') || ' ' || count(*)::text from effectiveness_surveys where grievance_id = @id",
         ("id", id));
+
+    /// <summary>A call in Malay (2) about a report already made (2), the receipt typed on the keypad; returns the TwiML after the receipt.</summary>
+    private async Task<XDocument> CallInMalayWithReceiptAsync(string worker, string voice, string call, string receipt)
+    {
+        await factory.VoiceAsync(worker, voice, call);
+        await factory.VoiceAsync(worker, voice, call, "language", "2");
+        await factory.VoiceAsync(worker, voice, call, "mode", "2");
+        return await factory.VoiceAsync(worker, voice, call, "receipt", Digits(receipt));
+    }
 
     [Fact]
     public async Task Sms_InNepali_OnAClosedCase_OffersTheSurvey_RecordsOneAnswerSet_AndRefusesASecondPolitely()
@@ -117,11 +127,7 @@ public class ChannelSurveyTests(ChannelsApiFactory factory) : IClassFixture<Chan
         var (voiceId, voiceReceipt) = await CaseAsync(tenant, "ms", ended: null);
         var voice = factory.NewNumber();
         await ChannelsApiFactory.MapNumberAsync(tenant, "voice", voice);
-        var call = ChannelsApiFactory.NewSid("CA");
-        await factory.VoiceAsync(worker, voice, call);
-        await factory.VoiceAsync(worker, voice, call, "language", "2");
-        await factory.VoiceAsync(worker, voice, call, "mode", "2");
-        var spoken = await factory.VoiceAsync(worker, voice, call, "receipt", Digits(voiceReceipt));
+        var spoken = await CallInMalayWithReceiptAsync(worker, voice, ChannelsApiFactory.NewSid("CA"), voiceReceipt);
         Assert.Contains(spoken.Descendants("Say"), s => s.Value.StartsWith("Status laporan:", StringComparison.Ordinal));
         Assert.Empty(spoken.Descendants("Gather"));
         Assert.Single(spoken.Descendants("Hangup"));
@@ -138,11 +144,7 @@ public class ChannelSurveyTests(ChannelsApiFactory factory) : IClassFixture<Chan
         await ChannelsApiFactory.MapNumberAsync(tenant, "voice", voice);
         var worker = Worker();
         var call = ChannelsApiFactory.NewSid("CA");
-        await factory.VoiceAsync(worker, voice, call);
-        await factory.VoiceAsync(worker, voice, call, "language", "2");
-        await factory.VoiceAsync(worker, voice, call, "mode", "2");
-
-        var status = await factory.VoiceAsync(worker, voice, call, "receipt", Digits(receipt));
+        var status = await CallInMalayWithReceiptAsync(worker, voice, call, receipt);
         Assert.Contains(status.Descendants("Say"), s => s.Value.StartsWith("Status laporan:", StringComparison.Ordinal));
         var gather = Assert.Single(status.Descendants("Gather"));
         Assert.Equal("/channels/twilio/voice/gather/survey-satisfaction", gather.Attribute("action")!.Value);
@@ -171,11 +173,7 @@ public class ChannelSurveyTests(ChannelsApiFactory factory) : IClassFixture<Chan
         Assert.Single((await factory.VoiceAsync(worker, voice, call, "survey-reprisal", "2")).Descendants("Hangup"));
 
         // A second call on the answered case: the status, no survey.
-        var again = ChannelsApiFactory.NewSid("CA");
-        await factory.VoiceAsync(worker, voice, again);
-        await factory.VoiceAsync(worker, voice, again, "language", "2");
-        await factory.VoiceAsync(worker, voice, again, "mode", "2");
-        Assert.Empty((await factory.VoiceAsync(worker, voice, again, "receipt", Digits(receipt))).Descendants("Gather"));
+        Assert.Empty((await CallInMalayWithReceiptAsync(worker, voice, ChannelsApiFactory.NewSid("CA"), receipt)).Descendants("Gather"));
         Assert.Equal("3 yes 1", await AnswersAsync(id));
     }
 

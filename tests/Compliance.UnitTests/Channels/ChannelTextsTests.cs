@@ -82,11 +82,16 @@ public partial class ChannelTextsTests
             ["status"] = TextConversations.StatusReply(Texts, lang, "sms", view, Texts.Text(lang, "message_added")),
             ["consent menu"] = Texts.ConsentMenu(lang, "consent_menu", view.Consent),
             ["consent saved"] = Texts.ConsentMenu(lang, "consent_saved", view.Consent),
+            ["status with survey"] = TextConversations.StatusReply(Texts, lang, "sms", view, note: null, offerSurvey: true),
+            ["survey question 2"] = Texts.SurveyReprisalMenu(lang),
+            ["survey thanks"] = TextConversations.SurveyAnswerReply(Texts, lang, Compliance.Api.Features.Effectiveness.SurveyOutcome.Recorded, "yes"),
+            ["survey answered"] = TextConversations.SurveyAnswerReply(Texts, lang, Compliance.Api.Features.Effectiveness.SurveyOutcome.AlreadyAnswered, "no"),
             ["handoff"] = Texts.Text(lang, "sms_handoff") + "\n" + Texts.CategoryMenu(lang),
         };
 
         // WhatsApp sends a reply whole (no segments), within its own limit for one text.
         Assert.True((Texts.Text(lang, "whatsapp_notice") + "\n\n" + Texts.CategoryMenu(lang)).Length <= WhatsAppMessages.MaxBody);
+        Assert.True(TextConversations.StatusReply(Texts, lang, "whatsapp", view, note: null, offerSurvey: true).Length <= WhatsAppMessages.MaxBody);
 
         foreach (var (name, reply) in replies)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Templates;
@@ -21,6 +22,7 @@ public sealed class ChannelTexts(TemplateStore templates, WorkerLabels labels)
         "consent_keyword", "consent_hint", "consent_saved", "consent_menu", "yes", "no", "message_added", "whatsapp_notice",
         "whatsapp_window", "sms_handoff", "voice_menu_item", "voice_site_code", "voice_categories", "voice_option",
         "voice_consent", "voice_receipt", "voice_again", "voice_end", "voice_invalid", "voice_choose", "voice_enter_receipt",
+        "survey_offer", "survey_help", "voice_survey_offer",
     ];
 
     /// <summary>Spoken only in English: the first voice menu's offer of SMS to a language with no voice at the provider, and its goodbye.</summary>
@@ -50,6 +52,30 @@ public sealed class ChannelTexts(TemplateStore templates, WorkerLabels labels)
         var names = labels.For(language).Categories;
         return Text(language, promptKey) + "\n" + string.Join('\n', GrievanceCategories.All.Select((c, i) => $"{i + 1} {names[c]}"));
     }
+
+    /// <summary>
+    /// The effectiveness survey's first question (issue #21) after its offer: the web page's question and answers
+    /// (<c>labels.json</c> → <c>survey</c>), numbered 1–5.
+    /// </summary>
+    public string SurveySatisfactionMenu(string language)
+    {
+        var survey = labels.For(language).Survey;
+        return Text(language, "survey_offer") + "\n"
+            + NumberedQuestion(survey.SatisfactionQuestion, [.. Enumerable.Range(1, 5).Select(n => survey.SatisfactionOptions[n.ToString(CultureInfo.InvariantCulture)])]);
+    }
+
+    /// <summary>The survey's second question, its answers numbered in <see cref="SurveyReprisalAnswers"/>'s order.</summary>
+    public string SurveyReprisalMenu(string language)
+    {
+        var survey = labels.For(language).Survey;
+        return NumberedQuestion(survey.ReprisalQuestion, [.. SurveyReprisalAnswers.Select(a => survey.ReprisalOptions[a])]);
+    }
+
+    /// <summary>The reprisal answers by the number that picks them: 1 yes, 2 no, 3 prefer not to say.</summary>
+    public static readonly IReadOnlyList<string> SurveyReprisalAnswers = ["yes", "no", "prefer-not-to-say"];
+
+    private static string NumberedQuestion(string question, IEnumerable<string> answers) =>
+        question + "\n" + string.Join('\n', answers.Select((a, i) => $"{i + 1} {a}"));
 
     /// <summary>
     /// The consent question, numbered from <see cref="DestinationKinds.All"/> (the list the web page offers, so a kind added

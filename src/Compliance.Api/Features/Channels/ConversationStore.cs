@@ -72,6 +72,12 @@ public enum ConversationStep
     Consent,
     FollowUp,
     FollowUpConsent,
+
+    /// <summary>The effectiveness survey's first question (satisfaction 1–5) was asked after a receipt of an ended case.</summary>
+    SurveySatisfaction,
+
+    /// <summary>The survey's second question (1 yes, 2 no, 3 prefer not to say).</summary>
+    SurveyReprisal,
 }
 
 /// <summary>
@@ -99,6 +105,9 @@ public sealed class Conversation
 
     /// <summary>The follow-up session token of the case this conversation opened by receipt or filed (memory only).</summary>
     public string? Session { get; set; }
+
+    /// <summary>The survey's first answer while the second is asked (memory only, recorded with the second or never).</summary>
+    public int? SurveySatisfaction { get; set; }
 
     /// <summary>Provider ids (Twilio SIDs) of this conversation's messages, queued for deletion when it files or follows up.</summary>
     public List<string> ProviderIds { get; } = [];

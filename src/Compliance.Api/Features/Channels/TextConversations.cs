@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Compliance.Api.Features.Effectiveness;
 using Compliance.Api.Features.WorkerVoice;
 using Compliance.Domain.Reference;
 
@@ -21,7 +22,8 @@ public sealed record InboundText(string Channel, string Sender, string OurNumber
 /// web intake's own (<see cref="WorkerIntake"/>).
 /// </summary>
 public sealed partial class TextConversations(
-    ConversationStore store, NumberResolver numbers, WorkerIntake intake, FilingLimiter filings, ChannelTexts texts, ProviderDeletions deletions)
+    ConversationStore store, NumberResolver numbers, WorkerIntake intake, FilingLimiter filings, ChannelTexts texts, ProviderDeletions deletions,
+    EffectivenessSurvey survey)
 {
     /// <summary>The reply to <paramref name="message"/> (empty: none), the same one again for a redelivered message.</summary>
     public async Task<string> HandleAsync(InboundText message, CancellationToken ct)
@@ -101,6 +103,8 @@ public sealed partial class TextConversations(
             ConversationStep.Words => TakeWords(conversation, message.Body.Trim()),
             ConversationStep.Consent => await FileAsync(key, conversation, body, ct),
             ConversationStep.FollowUp => await AskConsentAsync(key, conversation, body, ct),
+            ConversationStep.SurveySatisfaction => await SurveySatisfactionAsync(key, conversation, body, ct),
+            ConversationStep.SurveyReprisal => await SurveyReprisalAsync(key, conversation, body, ct),
             _ => await ChangeConsentAsync(key, conversation, body, ct),
         };
         if (answer.Forget)
@@ -238,16 +242,80 @@ public sealed partial class TextConversations(
         }
 
         var view = await intake.ViewAsync(g, ct);
+        // The receipt alone on an ended case whose survey is unanswered: the survey follows the status (issue #21).
+        var offerSurvey = rest.Length == 0 && EffectivenessSurvey.Offered(g) && !await survey.AnsweredAsync(g, ct);
         await tx.CommitAsync(ct);
-        c.Step = ConversationStep.FollowUp;
+        c.Step = offerSurvey ? ConversationStep.SurveySatisfaction : ConversationStep.FollowUp;
+        c.SurveySatisfaction = null;
         c.Session = intake.SessionFor(g);
 
         // The receipt was in the message: its copy at the provider goes now, not when the conversation is forgotten.
         await deletions.QueueAsync(c.TenantId, c.ProviderIds, ct);
         c.ProviderIds.Clear();
 
-        return StatusReply(texts, c.Language, c.Channel, view, note);
+        return StatusReply(texts, c.Language, c.Channel, view, note, offerSurvey);
     }
+
+    /// <summary>
+    /// The survey's first answer, 1–5; anything else ends the survey unrecorded (the offer says so) and is taken as the
+    /// follow-up's next message (the consent keyword still works).
+    /// </summary>
+    private async Task<Answer> SurveySatisfactionAsync(string key, Conversation c, string body, CancellationToken ct)
+    {
+        if (SurveyChoice(body, 5) is not { } satisfaction)
+        {
+            c.Step = ConversationStep.FollowUp;
+            return await AskConsentAsync(key, c, body, ct);
+        }
+
+        c.SurveySatisfaction = satisfaction;
+        c.Step = ConversationStep.SurveyReprisal;
+        return texts.SurveyReprisalMenu(c.Language);
+    }
+
+    /// <summary>
+    /// The survey's second answer (1 yes, 2 no, 3 prefer not to say): both answers are recorded through the receipt's
+    /// case, once per case; a case answered meanwhile (on another channel or the web page) is told so politely.
+    /// </summary>
+    private async Task<Answer> SurveyReprisalAsync(string key, Conversation c, string body, CancellationToken ct)
+    {
+        var satisfaction = c.SurveySatisfaction;
+        c.SurveySatisfaction = null;
+        c.Step = ConversationStep.FollowUp;
+        if (SurveyChoice(body, ChannelTexts.SurveyReprisalAnswers.Count) is not { } n || satisfaction is null)
+        {
+            return await AskConsentAsync(key, c, body, ct);
+        }
+
+        var (_, opened) = await intake.OpenSessionForClientAsync(key, c.Session, ct);
+        if (opened is null)
+        {
+            return new Answer(texts.Labels(c.Language).Errors["receipt_not_found"], Forget: true);
+        }
+
+        await using var tx = opened.Transaction;
+        var reprisal = ChannelTexts.SurveyReprisalAnswers[n - 1];
+        var outcome = await survey.RecordAsync(opened.Grievance, satisfaction.Value, reprisal, ct);
+        await tx.CommitAsync(ct);
+        return SurveyAnswerReply(texts, c.Language, outcome, reprisal);
+    }
+
+    /// <summary>Thanks (with where to turn when something bad happened), "already answered", or how to follow up (a case reopened since the offer).</summary>
+    internal static string SurveyAnswerReply(ChannelTexts texts, string lang, SurveyOutcome outcome, string reprisal)
+    {
+        var labels = texts.Labels(lang).Survey;
+        return outcome switch
+        {
+            SurveyOutcome.Recorded when reprisal == "yes" => labels.Thanks + "\n" + texts.Text(lang, "survey_help"),
+            SurveyOutcome.Recorded => labels.Thanks,
+            SurveyOutcome.AlreadyAnswered => labels.Answered,
+            _ => texts.Text(lang, "follow_up_hint"),
+        };
+    }
+
+    /// <summary>One number from 1 to <paramref name="max"/>, alone; null for anything else (which skips the survey).</summary>
+    internal static int? SurveyChoice(string body, int max) =>
+        int.TryParse(body.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max ? n : null;
 
     /// <summary>The answer that files a report: the receipt in groups of four, with the web page's warning.</summary>
     internal static string ReceiptReply(ChannelTexts texts, string lang, string channel, string groupedReceipt)
@@ -264,8 +332,11 @@ public sealed partial class TextConversations(
         return reply.ToString();
     }
 
-    /// <summary>The answer to a receipt: what it did (a message added), the status, the latest reply, how to change consent.</summary>
-    internal static string StatusReply(ChannelTexts texts, string lang, string channel, WorkerCaseView view, string? note)
+    /// <summary>
+    /// The answer to a receipt: what it did (a message added), the status, the latest reply, how to change consent; and,
+    /// when <paramref name="offerSurvey"/>, the effectiveness survey's offer and first question.
+    /// </summary>
+    internal static string StatusReply(ChannelTexts texts, string lang, string channel, WorkerCaseView view, string? note, bool offerSurvey = false)
     {
         var reply = new StringBuilder();
         if (note is not null)
@@ -281,6 +352,11 @@ public sealed partial class TextConversations(
         if (channel == MessagingChannels.WhatsApp)
         {
             reply.Append('\n').Append(texts.Text(lang, "whatsapp_window"));
+        }
+
+        if (offerSurvey)
+        {
+            reply.Append("\n\n").Append(texts.SurveySatisfactionMenu(lang));
         }
 
         return reply.ToString();

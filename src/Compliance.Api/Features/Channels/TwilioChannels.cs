@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Compliance.Api.Features.Effectiveness;
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Database;
@@ -176,8 +177,8 @@ public static class TwilioChannels
 
     private static async Task<IResult> GatherAsync(
         string step, HttpRequest request, IOptions<ChannelsOptions> options, ConversationStore store, ChannelTexts texts, TextConversations conversations,
-        WorkerIntake intake, FilingLimiter filings, ProviderDeletions deletions, TwilioMessages messages, ComplianceDbContext db, ILoggerFactory logs,
-        CancellationToken ct)
+        WorkerIntake intake, FilingLimiter filings, ProviderDeletions deletions, TwilioMessages messages, ComplianceDbContext db, EffectivenessSurvey survey,
+        ILoggerFactory logs, CancellationToken ct)
     {
         var (refusal, form) = await CheckAsync(request, options.Value, logs.CreateLogger(typeof(TwilioChannels)), ct);
         if (refusal is not null)
@@ -229,7 +230,19 @@ public static class TwilioChannels
                 return Xml((digits == "2" ? response.Append(ReceiptPrompt(texts, c)) : digits == "1" ? Next(response, texts, c) : response.Append(ModePrompt(texts, c))).ToString());
 
             case "receipt":
-                return Xml((await CaseStatusAsync(response, texts, intake, deletions, store, key, c, digits, ct)).ToString());
+                return Xml((await CaseStatusAsync(response, texts, intake, survey, deletions, store, key, c, digits, ct)).ToString());
+
+            case "survey-satisfaction":
+                if (TextConversations.SurveyChoice(digits, 5) is not { } satisfaction)
+                {
+                    return Xml(Goodbye(response, texts, store, key, c).ToString()); // any other key skips the survey
+                }
+
+                c.SurveySatisfaction = satisfaction;
+                return Xml(response.Append(SurveyReprisalPrompt(texts, c)).Append(GoodbyeSay(texts, c)).Hangup().ToString());
+
+            case "survey-reprisal":
+                return Xml((await RecordSurveyAsync(response, texts, intake, survey, store, key, c, digits, ct)).ToString());
 
             case "site":
                 var code = await KeypadSiteAsync(db, c, digits, ct);
@@ -304,8 +317,8 @@ public static class TwilioChannels
     /// that opens nothing is said so and asked again.
     /// </summary>
     private static async Task<VoiceResponse> CaseStatusAsync(
-        VoiceResponse response, ChannelTexts texts, WorkerIntake intake, ProviderDeletions deletions, ConversationStore store, string key, Conversation c,
-        string digits, CancellationToken ct)
+        VoiceResponse response, ChannelTexts texts, WorkerIntake intake, EffectivenessSurvey survey, ProviderDeletions deletions, ConversationStore store,
+        string key, Conversation c, string digits, CancellationToken ct)
     {
         var (check, opened) = await intake.OpenForClientAsync(key, digits, ct);
         var (tag, voice) = Voices[c.Language];
@@ -317,9 +330,11 @@ public static class TwilioChannels
         }
 
         WorkerCaseView view;
+        bool offerSurvey;
         await using (opened.Transaction)
         {
             view = await intake.ViewAsync(opened.Grievance, ct);
+            offerSurvey = EffectivenessSurvey.Offered(opened.Grievance) && !await survey.AnsweredAsync(opened.Grievance, ct);
         }
 
         Say(response, c.Language, texts, "status", ("status", labels.Statuses[view.Status]));
@@ -333,10 +348,69 @@ public static class TwilioChannels
             Say(response, c.Language, texts, "no_reply");
         }
 
-        Say(response, c.Language, texts, "voice_end");
         await deletions.QueueAsync(c.TenantId, c.ProviderIds, ct);
+        c.ProviderIds.Clear();
+        if (!offerSurvey)
+        {
+            return Goodbye(response, texts, store, key, c);
+        }
+
+        // An ended case whose survey is unanswered (issue #21): two keypad questions; no key, or any other, skips them.
+        c.Session = intake.SessionFor(opened.Grievance);
+        c.SurveySatisfaction = null;
+        var gather = Gather("survey-satisfaction", numDigits: 1);
+        Say(gather, c.Language, texts, "voice_survey_offer");
+        AddOptions(gather, texts, c, labels.Survey.SatisfactionQuestion, [.. Enumerable.Range(1, 5).Select(n => labels.Survey.SatisfactionOptions[Digit(n)])]);
+        return response.Append(gather).Append(GoodbyeSay(texts, c)).Hangup();
+    }
+
+    private static Gather SurveyReprisalPrompt(ChannelTexts texts, Conversation c)
+    {
+        var labels = texts.Labels(c.Language).Survey;
+        var gather = Gather("survey-reprisal", numDigits: 1);
+        AddOptions(gather, texts, c, labels.ReprisalQuestion, [.. ChannelTexts.SurveyReprisalAnswers.Select(a => labels.ReprisalOptions[a])]);
+        return gather;
+    }
+
+    /// <summary>The survey's second key: both answers recorded through the receipt's case (once per case), thanks, goodbye.</summary>
+    private static async Task<VoiceResponse> RecordSurveyAsync(
+        VoiceResponse response, ChannelTexts texts, WorkerIntake intake, EffectivenessSurvey survey, ConversationStore store, string key, Conversation c,
+        string digits, CancellationToken ct)
+    {
+        if (TextConversations.SurveyChoice(digits, ChannelTexts.SurveyReprisalAnswers.Count) is { } n && c.SurveySatisfaction is { } satisfaction
+            && (await intake.OpenSessionForClientAsync(key, c.Session, ct)).Case is { } opened)
+        {
+            await using var tx = opened.Transaction;
+            var reprisal = ChannelTexts.SurveyReprisalAnswers[n - 1];
+            var outcome = await survey.RecordAsync(opened.Grievance, satisfaction, reprisal, ct);
+            await tx.CommitAsync(ct);
+            var labels = texts.Labels(c.Language).Survey;
+            var (tag, voice) = Voices[c.Language];
+            if (outcome is SurveyOutcome.Recorded or SurveyOutcome.AlreadyAnswered)
+            {
+                response.Say(outcome == SurveyOutcome.Recorded ? labels.Thanks : labels.Answered, voice, language: tag);
+            }
+
+            if (outcome == SurveyOutcome.Recorded && reprisal == "yes")
+            {
+                Say(response, c.Language, texts, "survey_help");
+            }
+        }
+
+        return Goodbye(response, texts, store, key, c);
+    }
+
+    /// <summary>The call's last words (how to follow up by SMS), the conversation forgotten, the line hung up.</summary>
+    private static VoiceResponse Goodbye(VoiceResponse response, ChannelTexts texts, ConversationStore store, string key, Conversation c)
+    {
         store.Forget(key);
-        return response.Hangup();
+        return response.Append(GoodbyeSay(texts, c)).Hangup();
+    }
+
+    private static Say GoodbyeSay(ChannelTexts texts, Conversation c)
+    {
+        var (tag, voice) = Voices[c.Language];
+        return new Say(texts.Text(c.Language, "voice_end"), voice, language: tag);
     }
 
     private static VoiceResponse Next(VoiceResponse response, ChannelTexts texts, Conversation c) =>
@@ -366,13 +440,19 @@ public static class TwilioChannels
     private static Gather OptionsPrompt(ChannelTexts texts, Conversation c, string step, string questionKey, IReadOnlyList<string> labels)
     {
         var gather = Gather(step, numDigits: null);
-        Say(gather, c.Language, texts, questionKey);
+        AddOptions(gather, texts, c, texts.Text(c.Language, questionKey), labels);
+        return gather;
+    }
+
+    /// <summary>Says <paramref name="question"/>, then each option with the key that picks it (1, 2, ...).</summary>
+    private static void AddOptions(Gather gather, ChannelTexts texts, Conversation c, string question, IReadOnlyList<string> labels)
+    {
+        var (tag, voice) = Voices[c.Language];
+        gather.Append(new Say(question, voice, language: tag));
         foreach (var (label, i) in labels.Select((l, i) => (l, i + 1)))
         {
             Say(gather, c.Language, texts, "voice_option", ("label", label), ("digit", Digit(i)));
         }
-
-        return gather;
     }
 
     /// <summary>

@@ -97,6 +97,8 @@ public sealed class BenchDatabase : IAsyncDisposable
         // Outside Development/Testing the app refuses to start without worker-voice keys; a benchmark uses throwaway ones.
         b.UseSetting("WorkerVoice:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         b.UseSetting("WorkerVoice:ReceiptKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        // Likewise the dossier signing key (an Ed25519 seed).
+        b.UseSetting("Dossiers:SigningKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
     });
 
     /// <summary>

@@ -109,25 +109,25 @@ public partial class CasePagesTests(ComplianceApiFactory factory) : IClassFixtur
     {
         var desk = await DeskAsync();
         var admin = desk.Office.Admin;
-        await Http.EnsureStatusAsync(await PostAsync(admin, desk, "notes", ("visibility", "internal"), ("text", "Internal: called the dormitory warden 5521")), 303);
-        await Http.EnsureStatusAsync(await PostAsync(admin, desk, "notes", ("visibility", "private"), ("text", "Private: I doubt the agent 8832")), 303);
+        await Http.EnsureStatusAsync(await PostAsync(admin, desk, "notes", ("visibility", "internal"), ("text", "Internal: called the dormitory warden qz5521")), 303);
+        await Http.EnsureStatusAsync(await PostAsync(admin, desk, "notes", ("visibility", "private"), ("text", "Private: I doubt the agent qz8832")), 303);
 
-        Assert.Contains("5521", await PageAsync(admin, desk.Url("internal")), StringComparison.Ordinal);
-        Assert.Contains("8832", await PageAsync(admin, desk.Url("private")), StringComparison.Ordinal);
-        Assert.DoesNotContain("8832", await PageAsync(admin, desk.Url("internal")), StringComparison.Ordinal);
+        Assert.Contains("qz5521", await PageAsync(admin, desk.Url("internal")), StringComparison.Ordinal);
+        Assert.Contains("qz8832", await PageAsync(admin, desk.Url("private")), StringComparison.Ordinal);
+        Assert.DoesNotContain("qz8832", await PageAsync(admin, desk.Url("internal")), StringComparison.Ordinal);
 
         var (_, email) = await _people.OfficePersonAsync(desk.Office.Id, "case-handler");
         var colleague = await _people.SignInAsync(email);
         await PersonSessions.EnrolTwoFactorAsync(colleague);
-        Assert.Contains("5521", await PageAsync(colleague, desk.Url("internal")), StringComparison.Ordinal);
-        Assert.DoesNotContain("8832", await PageAsync(colleague, desk.Url("private")), StringComparison.Ordinal);
+        Assert.Contains("qz5521", await PageAsync(colleague, desk.Url("internal")), StringComparison.Ordinal);
+        Assert.DoesNotContain("qz8832", await PageAsync(colleague, desk.Url("private")), StringComparison.Ordinal);
 
         var worker = await factory.FollowUpAsync(desk.Filed.Receipt);
-        Assert.DoesNotContain("5521", worker.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("8832", worker.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("qz5521", worker.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("qz8832", worker.ToString(), StringComparison.Ordinal);
         Assert.Equal(2L, await factory.ScalarAsync<long>("select count(*) from case_notes where grievance_id = @id", ("id", desk.Id)));
         Assert.Equal(0L, await factory.ScalarAsync<long>(
-            "select count(*) from case_notes where grievance_id = @id and position(convert_to('5521', 'UTF8') in ciphertext) > 0", ("id", desk.Id)));
+            "select count(*) from case_notes where grievance_id = @id and position(convert_to('qz5521', 'UTF8') in ciphertext) > 0", ("id", desk.Id)));
     }
 
     [Fact]
@@ -154,13 +154,13 @@ public partial class CasePagesTests(ComplianceApiFactory factory) : IClassFixtur
     [Fact]
     public async Task Reply_WithBothTemplateAndText_IsRefusedBesideTheField_WithoutTheWorkersWords_AndWritesNothing()
     {
-        var desk = await DeskAsync(Intake(narrative: "secret words 4410"));
+        var desk = await DeskAsync(Intake(narrative: "secret words qz4410"));
         var response = await PostAsync(desk.Office.Admin, desk, "reply", ("template", "acknowledged"), ("text", "Hello"), ("action", "send"));
 
         await Http.EnsureStatusAsync(response, 400);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("id=\"text-error\"", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("4410", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("qz4410", html, StringComparison.Ordinal);
         Assert.Contains("id=\"testimony-hidden\"", html, StringComparison.Ordinal);
         Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from grievance_messages where grievance_id = @id", ("id", desk.Id)));
     }
@@ -169,13 +169,13 @@ public partial class CasePagesTests(ComplianceApiFactory factory) : IClassFixtur
     public async Task Triage_AddsAnIndicatorAndASubStatus_TheWorkerNeverSees()
     {
         var desk = await DeskAsync();
-        var response = await PostAsync(desk.Office.Admin, desk, "triage", ("indicators", "FL08"), ("indicators", "FL09"), ("severity", "high"), ("subStatus", "visit booked 3391"));
+        var response = await PostAsync(desk.Office.Admin, desk, "triage", ("indicators", "FL08"), ("indicators", "FL09"), ("severity", "high"), ("subStatus", "visit booked qz3391"));
         await Http.EnsureStatusAsync(response, 303);
 
         var html = await PageAsync(desk.Office.Admin, desk.Url());
-        Assert.Contains("visit booked 3391", html, StringComparison.Ordinal);
+        Assert.Contains("visit booked qz3391", html, StringComparison.Ordinal);
         Assert.Matches(@"id=""indicators"">[^<]*FL08, FL09", html);
-        Assert.DoesNotContain("3391", (await factory.FollowUpAsync(desk.Filed.Receipt)).ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("qz3391", (await factory.FollowUpAsync(desk.Filed.Receipt)).ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

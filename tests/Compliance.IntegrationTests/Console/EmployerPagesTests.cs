@@ -81,7 +81,7 @@ public partial class EmployerPagesTests(EscalationApiFactory factory) : IClassFi
         var tenant = await factory.CreateTenantAsync();
         var site = await tenant.CreateSiteAsync();
         await tenant.RecordAuditAsync(site.Id);
-        const string words = "They lock the dormitory gate every night 4417";
+        const string words = "They lock the dormitory gate every night qz4417";
         await tenant.FileGrievanceAsync(Intake(categories: ["cannot-leave"], narrative: words), site);
         factory.Clock.Advance(TimeSpan.FromDays(1)); // assessments count grievances of past days only
         await RunRiskAsync(tenant);
@@ -90,7 +90,7 @@ public partial class EmployerPagesTests(EscalationApiFactory factory) : IClassFi
         Assert.Contains("id=\"discrepancy-flag\"", page, StringComparison.Ordinal);
         Assert.Contains("clean-audit-vs-worker-reports", page, StringComparison.Ordinal);
         Assert.Contains("fewer than 5", page, StringComparison.Ordinal);
-        Assert.DoesNotContain("4417", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("qz4417", page, StringComparison.Ordinal);
         Assert.DoesNotMatch(TimeOfDay(), page);
     }
 
@@ -131,10 +131,10 @@ public partial class EmployerPagesTests(EscalationApiFactory factory) : IClassFi
         var site = await tenant.CreateSiteAsync();
         for (var i = 0; i < 5; i++)
         {
-            await tenant.FileGrievanceAsync(Intake(categories: ["documents-held"], narrative: $"statistics words {i} 9931"), site);
+            await tenant.FileGrievanceAsync(Intake(categories: ["documents-held"], narrative: $"statistics words {i} qz9931"), site);
         }
 
-        await tenant.FileGrievanceAsync(Intake(categories: ["owe-money"], narrative: "alone at a small site 9931"));
+        await tenant.FileGrievanceAsync(Intake(categories: ["owe-money"], narrative: "alone at a small site qz9931"));
         factory.Clock.Advance(TimeSpan.FromDays(35)); // the month is complete
 
         var page = await PageAsync(await MemberAsync(tenant, "compliance"), "/console/statistics");
@@ -144,7 +144,7 @@ public partial class EmployerPagesTests(EscalationApiFactory factory) : IClassFi
         Assert.Contains("<th scope=\"row\">owe-money</th><td>fewer than 5</td>", page, StringComparison.Ordinal);
         Assert.Contains("id=\"stats-total\">5<", page, StringComparison.Ordinal);
         Assert.DoesNotContain(">1<", page, StringComparison.Ordinal);
-        Assert.DoesNotContain("9931", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("qz9931", page, StringComparison.Ordinal);
         Assert.DoesNotMatch(TimeOfDay(), page);
     }
 
@@ -264,7 +264,7 @@ public partial class EmployerPagesTests(EscalationApiFactory factory) : IClassFi
     public async Task AccessLog_ListsEachReadOfTestimony_ByDay_NeverTheWords()
     {
         var tenant = await factory.CreateTenantAsync();
-        var filed = await tenant.FileGrievanceAsync(Intake(narrative: "My agent keeps my passport 5580"));
+        var filed = await tenant.FileGrievanceAsync(Intake(narrative: "My agent keeps my passport qz5580"));
         var handler = await tenant.ClientAsync("case-handler");
         var id = await handler.GrievanceIdAsync(filed.CaseReference);
         await Http.EnsureStatusAsync(await handler.GetAsync($"/api/v1/grievances/{id}"), 200);
@@ -272,7 +272,7 @@ public partial class EmployerPagesTests(EscalationApiFactory factory) : IClassFi
         var page = await PageAsync(await MemberAsync(tenant, "auditor"), "/console/access-log");
         var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains($"<tr><th scope=\"row\">{today}</th><td>{filed.CaseReference}</td><td>case-handler key</td>", page, StringComparison.Ordinal);
-        Assert.DoesNotContain("5580", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("qz5580", page, StringComparison.Ordinal);
         Assert.DoesNotMatch(TimeOfDay(), page);
     }
 
@@ -315,12 +315,12 @@ public partial class EmployerPagesTests(EscalationApiFactory factory) : IClassFi
     public async Task Dnh3Dnh4_NoPage_ShowsATimeOfDay_OrTestimony_ToAnyEmployerSideRole()
     {
         var tenant = await factory.CreateTenantAsync();
-        const string words = "The night supervisor took my phone 3318";
+        const string words = "The night supervisor took my phone qz3318";
         var filed = await tenant.FileGrievanceAsync(Intake(categories: ["no-contact-outside"], narrative: words));
         var handler = await tenant.ClientAsync("case-handler");
         var id = await handler.GrievanceIdAsync(filed.CaseReference);
         await Http.EnsureStatusAsync(await handler.GetAsync($"/api/v1/grievances/{id}"), 200);
-        await Http.EnsureStatusAsync(await handler.PostAsJsonAsync($"/api/v1/grievances/{id}/replies", new { text = "We hear you 3319" }), 201);
+        await Http.EnsureStatusAsync(await handler.PostAsJsonAsync($"/api/v1/grievances/{id}/replies", new { text = "We hear you qz3319" }), 201);
         var audit = await tenant.RecordAuditAsync(filed.SiteId);
         await tenant.RecordFindingAsync(audit, "FL04", "high", description: "Phones collected at the gate");
         await RunRiskAsync(tenant);
@@ -332,8 +332,8 @@ public partial class EmployerPagesTests(EscalationApiFactory factory) : IClassFi
             {
                 var page = await PageAsync(browser, route);
                 Assert.DoesNotMatch(TimeOfDay(), page);
-                Assert.DoesNotContain("3318", page, StringComparison.Ordinal);
-                Assert.DoesNotContain("3319", page, StringComparison.Ordinal);
+                Assert.DoesNotContain("qz3318", page, StringComparison.Ordinal);
+                Assert.DoesNotContain("qz3319", page, StringComparison.Ordinal);
                 Assert.DoesNotContain("style=", page, StringComparison.Ordinal);
                 Assert.DoesNotContain("<script", page, StringComparison.Ordinal);
             }

@@ -16,6 +16,7 @@ public static class ChannelsModule
         services.AddSingleton<NumberResolver>();
         services.AddScoped<TextConversations>();
         services.AddScoped<ProviderDeletions>();
+        services.AddScoped<ChannelFilings>();
         services.AddScoped<ProviderDeletionJob>();
         services.AddScoped<TwilioMessages>();
         services.AddScoped<WhatsAppMessages>();

@@ -22,7 +22,7 @@ public sealed record InboundText(string Channel, string Sender, string OurNumber
 /// web intake's own (<see cref="WorkerIntake"/>).
 /// </summary>
 public sealed partial class TextConversations(
-    ConversationStore store, NumberResolver numbers, WorkerIntake intake, FilingLimiter filings, ChannelTexts texts, ProviderDeletions deletions,
+    ConversationStore store, NumberResolver numbers, WorkerIntake intake, ChannelFilings filings, ChannelTexts texts, ProviderDeletions deletions,
     EffectivenessSurvey survey)
 {
     /// <summary>The reply to <paramref name="message"/> (empty: none), the same one again for a redelivered message.</summary>
@@ -204,14 +204,11 @@ public sealed partial class TextConversations(
             return Text(c, "consent_invalid") + "\n" + texts.ConsentMenu(c.Language, "consent");
         }
 
-        if (!filings.TryTake(key))
+        if (await filings.FileAsync(key, c, new NewGrievance(c.Language, [.. c.Categories], c.Narrative.ToString(), consent, c.Channel), ct) is not { } filed)
         {
             return texts.Labels(c.Language).Errors["too_many_reports"];
         }
 
-        var filed = await intake.FileAsync(
-            c.TenantId, c.SiteId!.Value, new NewGrievance(c.Language, [.. c.Categories], c.Narrative.ToString(), consent, c.Channel), ct);
-        await deletions.QueueAsync(c.TenantId, c.ProviderIds, ct);
         return new Answer(ReceiptReply(texts, c.Language, c.Channel, filed.Receipt), Forget: true);
     }
 

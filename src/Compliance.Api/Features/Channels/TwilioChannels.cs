@@ -177,7 +177,7 @@ public static class TwilioChannels
 
     private static async Task<IResult> GatherAsync(
         string step, HttpRequest request, IOptions<ChannelsOptions> options, ConversationStore store, ChannelTexts texts, TextConversations conversations,
-        WorkerIntake intake, FilingLimiter filings, ProviderDeletions deletions, TwilioMessages messages, ComplianceDbContext db, EffectivenessSurvey survey,
+        WorkerIntake intake, ChannelFilings filings, ProviderDeletions deletions, TwilioMessages messages, ComplianceDbContext db, EffectivenessSurvey survey,
         ILoggerFactory logs, CancellationToken ct)
     {
         var (refusal, form) = await CheckAsync(request, options.Value, logs.CreateLogger(typeof(TwilioChannels)), ct);
@@ -273,15 +273,13 @@ public static class TwilioChannels
                     return Xml(response.Append(ConsentPrompt(texts, c)).ToString());
                 }
 
-                if (!filings.TryTake(key))
+                // No voice is recorded (a voice identifies a person): the report is its categories; words can follow by SMS.
+                if (await filings.FileAsync(key, c, new NewGrievance(c.Language, [.. c.Categories], string.Empty, consent, ReportChannels.Voice), ct) is not { } filed)
                 {
                     response.Say(texts.Labels(c.Language).Errors["too_many_reports"], Voices[c.Language].Voice, language: Voices[c.Language].Tag);
                     return Xml(response.Hangup().ToString());
                 }
 
-                // No voice is recorded (a voice identifies a person): the report is its categories; words can follow by SMS.
-                var filed = await intake.FileAsync(c.TenantId, c.SiteId!.Value, new NewGrievance(c.Language, [.. c.Categories], string.Empty, consent, ReportChannels.Voice), ct);
-                await deletions.QueueAsync(c.TenantId, c.ProviderIds, ct);
                 store.Forget(key);
                 var spoken = string.Join(", ", filed.Receipt.Split(' ').Select(group => string.Join(' ', group.ToCharArray())));
                 Say(response, c.Language, texts, "voice_receipt");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Compliance.Api.Infrastructure.Crypto;
 using Compliance.Api.Infrastructure.Database;
 using NSec.Cryptography;
 
@@ -63,7 +64,7 @@ public sealed class DossierSigningKeys : IDisposable
     public static DossierSigningKeys Load(IConfiguration configuration, IHostEnvironment environment, DatabaseConnections connections)
     {
         var retired = configuration.GetSection($"{Section}:RetiredPublicKeys").Get<string[]>() ?? [];
-        return new DossierSigningKeys(ReadPrivateKey(configuration, environment, connections), retired.Select(k => FromBase64(k, "RetiredPublicKeys")));
+        return new DossierSigningKeys(ReadPrivateKey(configuration, environment, connections), retired.Select(k => InstallationKeys.FromBase64(k, $"{Section}:RetiredPublicKeys")));
     }
 
     public void Dispose() => _key.Dispose();
@@ -75,44 +76,8 @@ public sealed class DossierSigningKeys : IDisposable
         return new PublishedKey(KeyIdOf(raw), "Ed25519", Convert.ToBase64String(raw), pem, current);
     }
 
-    private static byte[] ReadPrivateKey(IConfiguration configuration, IHostEnvironment environment, DatabaseConnections connections)
-    {
-        var configured = configuration[$"{Section}:SigningKey"];
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return FromBase64(configured, "SigningKey");
-        }
-
-        if (!environment.IsDevelopment() && !environment.IsEnvironment("Testing"))
-        {
-            throw new InvalidOperationException(
-                $"{Section}:SigningKey must be configured (base64 of a 32-byte Ed25519 private key): receiving bodies verify dossiers with its public key.");
-        }
-
-        if (connections.Embedded is not { } embedded)
-        {
-            return RandomNumberGenerator.GetBytes(32);
-        }
-
-        var path = Path.Combine(Path.GetDirectoryName(embedded.DataDirectory)!, "dossier-signing.key");
-        if (!File.Exists(path))
-        {
-            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            EmbeddedPostgres.Restrict(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return Convert.FromBase64String(File.ReadAllText(path).Trim());
-    }
-
-    private static byte[] FromBase64(string value, string name)
-    {
-        try
-        {
-            return Convert.FromBase64String(value.Trim());
-        }
-        catch (FormatException)
-        {
-            throw new InvalidOperationException($"{Section}:{name} must be base64.");
-        }
-    }
+    private static byte[] ReadPrivateKey(IConfiguration configuration, IHostEnvironment environment, DatabaseConnections connections) =>
+        InstallationKeys.Read(
+            configuration, environment, connections, $"{Section}:SigningKey", "dossier-signing.key",
+            $"{Section}:SigningKey must be configured (base64 of a 32-byte Ed25519 private key): receiving bodies verify dossiers with its public key.");
 }

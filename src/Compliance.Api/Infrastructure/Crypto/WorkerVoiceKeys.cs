@@ -33,50 +33,13 @@ public sealed class WorkerVoiceKeys
 
     public byte[] ReceiptKey { get; }
 
-    public static WorkerVoiceKeys Load(IConfiguration configuration, IHostEnvironment environment, DatabaseConnections connections)
-    {
-        var generate = environment.IsDevelopment() || environment.IsEnvironment("Testing");
-        var folder = connections.Embedded is { } embedded ? Path.GetDirectoryName(embedded.DataDirectory) : null;
-        return new WorkerVoiceKeys(
-            Read(configuration, "MasterKey", generate, folder),
-            Read(configuration, "ReceiptKey", generate, folder));
-    }
+    public static WorkerVoiceKeys Load(IConfiguration configuration, IHostEnvironment environment, DatabaseConnections connections) =>
+        new(Read(configuration, environment, connections, "MasterKey"), Read(configuration, environment, connections, "ReceiptKey"));
 
-    private static byte[] Read(IConfiguration configuration, string name, bool generate, string? folder)
-    {
-        var configured = configuration[$"{Section}:{name}"];
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            try
-            {
-                return Convert.FromBase64String(configured);
-            }
-            catch (FormatException)
-            {
-                throw new InvalidOperationException($"{Section}:{name} must be base64.");
-            }
-        }
-
-        if (!generate)
-        {
-            throw new InvalidOperationException(
-                $"{Section}:{name} must be configured (base64 of 32 random bytes). Without it, testimony cannot be protected.");
-        }
-
-        if (folder is null)
-        {
-            return RandomNumberGenerator.GetBytes(32);
-        }
-
-        var path = Path.Combine(folder, $"worker-voice-{name.ToLowerInvariant()}.key");
-        if (!File.Exists(path))
-        {
-            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            EmbeddedPostgres.Restrict(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return Convert.FromBase64String(File.ReadAllText(path).Trim());
-    }
+    private static byte[] Read(IConfiguration configuration, IHostEnvironment environment, DatabaseConnections connections, string name) =>
+        InstallationKeys.Read(
+            configuration, environment, connections, $"{Section}:{name}", $"worker-voice-{name.ToLowerInvariant()}.key",
+            $"{Section}:{name} must be configured (base64 of 32 random bytes). Without it, testimony cannot be protected.");
 }
 
 /// <summary>Resolves the keys when the host starts, so a missing key stops the app instead of the first worker.</summary>

@@ -156,34 +156,98 @@ public class DossiersTests(ComplianceApiFactory factory) : IClassFixture<Complia
             await tenant.Owner.PostAsJsonAsync("/api/v1/dossiers", new { regime = "eu-flr", siteIds = new[] { site } }), "periodFrom", "periodTo");
     }
 
+    /// <summary>
+    /// DNH-5 and DNH-4 together. One consenting case: the body lists no per-case commitment but one aggregate, which the
+    /// office's export (words, salts, aggregate salt) reproduces; withdrawn consent empties a re-created dossier's export,
+    /// and the team that makes dossiers cannot tell one consenting case from none: the two bodies differ only in the
+    /// aggregate's hex. Named mutations: skip <c>ConsentsTo</c> in <c>TestimonyReader.CommitForDossierAsync</c> (the
+    /// re-created aggregate still covers the withdrawn case and the export stays full); list commitments from 1 instead
+    /// of 5 in <c>DossierTestimony.Section</c> (the commitment array is no longer empty).
+    /// </summary>
     [Fact]
-    public async Task Testimony_OnlyWithTradeAuthorityConsent_AndWithdrawnConsentRemovesIt_OnARecreatedDossier()
+    public async Task Testimony_OnlyWithTradeAuthorityConsent_BelowFiveAsOneAggregate_AndWithdrawnConsentRemovesIt()
     {
         var tenant = await factory.CreateTenantAsync();
         var site = await tenant.EvidenceSiteAsync();
         var request = DossierIntents.Request("cbp-19cfr12.42", site.SiteId, consentedTestimony: true);
 
-        var first = (await tenant.CreateDossierAsync(request)).GetProperty("dossier").GetProperty("testimony");
-        var commitment = Assert.Single(first.GetProperty("commitments").EnumerateArray()).GetString()!;
-        Assert.Matches("^[0-9a-f]{64}$", commitment);
+        var first = await tenant.CreateDossierAsync(request);
+        var section = first.GetProperty("dossier").GetProperty("testimony");
+        Assert.Equal(0, section.GetProperty("commitments").GetArrayLength());
+        Assert.Equal("fewer than 5 cases (possibly none) whose worker consents to trade-authority, under one aggregate commitment so that their number does not show", section.GetProperty("included").GetString());
+        var aggregate = section.GetProperty("aggregate").GetString()!;
+        Assert.Matches("^[0-9a-f]{64}$", aggregate);
 
-        // The handling office exports the words; they match the signed commitment.
+        // The handling office exports the words; with their salts and the aggregate salt they reproduce the signed aggregate.
         var handler = factory.Client(await tenant.KeyAsync(Roles.CaseHandler));
-        var dossierId = (await Http.JsonAsync(await tenant.Owner.GetAsync("/api/v1/dossiers"))).GetProperty("items")[0].GetProperty("id").GetGuid();
+        var dossierId = first.GetProperty("id").GetGuid();
         var annex = await Http.JsonAsync(await handler.GetAsync($"/api/v1/dossiers/{dossierId}/testimony"));
         var item = Assert.Single(annex.GetProperty("items").EnumerateArray());
         Assert.Equal("They keep my passport and I owe the agent.", item.GetProperty("narrative").GetString());
-        var recomputed = Convert.ToHexStringLower(SHA256.HashData([.. Convert.FromHexString(item.GetProperty("salt").GetString()!), .. Encoding.UTF8.GetBytes(item.GetProperty("narrative").GetString()!)]));
-        Assert.Equal(commitment, recomputed);
+        var commitment = SHA256.HashData([.. Convert.FromHexString(item.GetProperty("salt").GetString()!), .. Encoding.UTF8.GetBytes(item.GetProperty("narrative").GetString()!)]);
+        Assert.Equal(Convert.ToHexStringLower(commitment), item.GetProperty("commitment").GetString());
+        Assert.Equal(aggregate, Convert.ToHexStringLower(SHA256.HashData([.. Convert.FromHexString(annex.GetProperty("aggregateSalt").GetString()!), .. commitment])));
+        Assert.Equal(0, annex.GetProperty("missing").GetInt32());
         Assert.Equal(HttpStatusCode.Forbidden, (await tenant.Owner.GetAsync($"/api/v1/dossiers/{dossierId}/testimony")).StatusCode);
 
         await Http.EnsureStatusAsync(await factory.Client().PostAsJsonAsync("/api/v1/intake/follow-up/consent", new { receipt = site.ConsentingReceipt, consent = new Dictionary<string, bool> { ["trade-authority"] = false } }), 200);
+
+        // The earlier dossier's aggregate no longer matches: nothing is exported, and the office is told why.
+        var stale = await Http.JsonAsync(await handler.GetAsync($"/api/v1/dossiers/{dossierId}/testimony"));
+        Assert.Equal(0, stale.GetProperty("items").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, stale.GetProperty("aggregateSalt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, stale.GetProperty("missing").ValueKind);
+        Assert.Contains("Make the dossier again", stale.GetProperty("note").GetString(), StringComparison.Ordinal);
+
         var second = await tenant.CreateDossierAsync(request);
-        Assert.Equal(0, second.GetProperty("dossier").GetProperty("testimony").GetProperty("commitments").GetArrayLength());
-        Assert.Equal(0, (await Http.JsonAsync(await handler.GetAsync($"/api/v1/dossiers/{second.GetProperty("id").GetGuid()}/testimony"))).GetProperty("items").GetArrayLength());
+        var secondAnnex = await Http.JsonAsync(await handler.GetAsync($"/api/v1/dossiers/{second.GetProperty("id").GetGuid()}/testimony"));
+        Assert.Equal(0, secondAnnex.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, secondAnnex.GetProperty("missing").GetInt32());
+
+        // What the employer-side team sees: the body made over one case and the body made over none are the same bytes
+        // but for the aggregate's 64 hex digits.
+        var bytesOne = await (await tenant.Owner.GetAsync($"/api/v1/dossiers/{dossierId}.json")).Content.ReadAsStringAsync();
+        var bytesNone = await (await tenant.Owner.GetAsync($"/api/v1/dossiers/{second.GetProperty("id").GetGuid()}.json")).Content.ReadAsStringAsync();
+        var noneAggregate = second.GetProperty("dossier").GetProperty("testimony").GetProperty("aggregate").GetString()!;
+        Assert.NotEqual(aggregate, noneAggregate);
+        Assert.Equal(bytesOne.Replace(aggregate, "AGGREGATE", StringComparison.Ordinal), bytesNone.Replace(noneAggregate, "AGGREGATE", StringComparison.Ordinal));
 
         var without = await tenant.CreateDossierAsync(DossierIntents.Request("cbp-19cfr12.42", site.SiteId));
         Assert.Equal("not requested", without.GetProperty("dossier").GetProperty("testimony").GetProperty("included").GetString());
+        Assert.Equal(JsonValueKind.Null, without.GetProperty("dossier").GetProperty("testimony").GetProperty("aggregate").ValueKind);
+    }
+
+    /// <summary>
+    /// From 5 consenting cases the body lists one commitment per case and no aggregate, and the export matches each.
+    /// Named mutation: <c>&gt;= k</c> to <c>&gt; k</c> in <c>DossierTestimony.Section</c> (five cases become an aggregate).
+    /// </summary>
+    [Fact]
+    public async Task Testimony_FromFiveConsentingCases_OneCommitmentEach_EachMatchedByTheExport()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var site = await tenant.EvidenceSiteAsync();
+        var coordinates = (site.SiteId, site.IntakeCode, site.SupplierId);
+        for (var i = 0; i < 4; i++)
+        {
+            await tenant.FileGrievanceAsync(WorkerVoiceHelpers.Intake(narrative: $"Fees on a loan, worker statement {i}.", consent: new Dictionary<string, bool> { ["trade-authority"] = true }), coordinates);
+        }
+
+        var view = await tenant.CreateDossierAsync(DossierIntents.Request("cbp-19cfr12.42", site.SiteId, consentedTestimony: true));
+        var section = view.GetProperty("dossier").GetProperty("testimony");
+        Assert.Equal(JsonValueKind.Null, section.GetProperty("aggregate").ValueKind);
+        Assert.Equal("5 cases whose worker consents to trade-authority, one commitment each", section.GetProperty("included").GetString());
+        var commitments = section.GetProperty("commitments").EnumerateArray().Select(c => c.GetString()!).ToList();
+        Assert.Equal(5, commitments.Count);
+        Assert.Equal(commitments.Order(StringComparer.Ordinal), commitments);
+
+        var handler = factory.Client(await tenant.KeyAsync(Roles.CaseHandler));
+        var annex = await Http.JsonAsync(await handler.GetAsync($"/api/v1/dossiers/{view.GetProperty("id").GetGuid()}/testimony"));
+        var exported = annex.GetProperty("items").EnumerateArray()
+            .Select(i => Convert.ToHexStringLower(SHA256.HashData([.. Convert.FromHexString(i.GetProperty("salt").GetString()!), .. Encoding.UTF8.GetBytes(i.GetProperty("narrative").GetString()!)])))
+            .ToList();
+        Assert.Equal(commitments, exported);
+        Assert.Equal(0, annex.GetProperty("missing").GetInt32());
+        Assert.Equal(JsonValueKind.Null, annex.GetProperty("aggregateSalt").ValueKind);
     }
 
     [Fact]

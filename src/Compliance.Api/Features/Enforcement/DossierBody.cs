@@ -16,12 +16,13 @@ public sealed record DossierSection(string Key, string Heading, string Citation,
 public sealed record WithheldItem(string What, string Why);
 
 /// <summary>
-/// Consented testimony as the signed body carries it: one commitment per case whose worker consented to
-/// <c>trade-authority</c> (SHA-256 over a per-case salt and the narrative). The words themselves stay with the
-/// handling office (employer-side roles never read testimony, DNH-4), which exports them with their salts from
-/// <c>GET /api/v1/dossiers/{id}/testimony</c>; anyone can check a text against its commitment.
+/// Consented testimony as the signed body carries it (<see cref="DossierTestimony"/>): from 5 consenting cases on, one
+/// commitment per case (SHA-256 over a per-case salt and the narrative) in <paramref name="Commitments"/>; below 5,
+/// none listed and one <paramref name="Aggregate"/> over them, so the employer-side team never sees a count below 5
+/// (DNH-4). The words stay with the handling office, which exports them with their salts (and the aggregate's) from
+/// <c>GET /api/v1/dossiers/{id}/testimony</c>; anyone can check a text against the signed body.
 /// </summary>
-public sealed record TestimonySection(string ConsentKind, string Included, IReadOnlyList<string> Commitments);
+public sealed record TestimonySection(string ConsentKind, string Included, IReadOnlyList<string> Commitments, string? Aggregate);
 
 public sealed record DossierPeriod(string From, string To);
 

@@ -47,8 +47,10 @@ public sealed class DossierMaker(ComplianceDbContext db, DossierEvidence evidenc
         var reasons = request.StatementOfReasons!.Trim();
         var reasonsFact = new Fact("request", "Statement of reasons (written by the submitting team)", reasons, [new SourceRef("request", "statementOfReasons", CanonicalJson.Sha256(System.Text.Encoding.UTF8.GetBytes(reasons)))]);
         var commitments = request.ConsentedTestimony == true
-            ? [.. (await testimony.CommitForDossierAsync([.. facts.SelectMany(f => f.Cases)], DestinationKinds.TradeAuthority, ct)).Order(StringComparer.Ordinal)]
-            : new List<string>();
+            ? await testimony.CommitForDossierAsync([.. facts.SelectMany(f => f.Cases)], DestinationKinds.TradeAuthority, ct)
+            : [];
+        var testimonySection = DossierTestimony.Section(
+            request.ConsentedTestimony == true, commitments, testimony.DossierAggregateSalt(DossierTestimony.Context(regime.Code, ids, from, to)));
         var body = new DossierBody(
             Format,
             regime.Code,
@@ -59,10 +61,7 @@ public sealed class DossierMaker(ComplianceDbContext db, DossierEvidence evidenc
             [.. ids.Select(id => id.ToString())],
             RiskModel.Version,
             regime.Sections(reasonsFact, facts),
-            new TestimonySection(
-                DestinationKinds.TradeAuthority,
-                request.ConsentedTestimony == true ? $"{commitments.Count.ToString(CultureInfo.InvariantCulture)} case(s) whose worker consents to trade-authority" : "not requested",
-                commitments),
+            testimonySection,
             Withheld(request.ConsentedTestimony == true, facts));
         var bytes = CanonicalJson.Serialize(body);
         var dossier = new Dossier
@@ -88,7 +87,7 @@ public sealed class DossierMaker(ComplianceDbContext db, DossierEvidence evidenc
         var withheld = new List<WithheldItem>
         {
             testimonyRequested
-                ? new("The words of consented testimony", "Employer-side roles never read testimony (DNH-4): the body carries one commitment per consented case, and the handling office exports the words, each checkable against its commitment. Cases whose worker has not consented to trade authorities (or withdrew consent) are left out entirely (DNH-5).")
+                ? new("The words of consented testimony", "Employer-side roles never read testimony (DNH-4): the body carries one commitment per consented case (or, below 5 cases, one aggregate commitment, so that their number does not show), and the handling office exports the words with their salts, each checkable against the signed body. Cases whose worker has not consented to trade authorities (or withdrew consent) are left out entirely (DNH-5).")
                 : new("Worker testimony", "Not requested for this dossier: worker reports appear only as counts per indicator (DNH-5)."),
             new("Immigration, work-permit or residence status of any worker", "Never included (DNH-6, non-punishment)" + (facts.Any(f => f.PermitEvidenceDropped) ? ": permit evidence counted in the risk score and level but is not itemised here." : ".")),
             new("Worker names, employee references, passport or other document numbers, and any other worker identifier", "The dossier counts records; it never names or numbers a worker (BRIEF §7)."),

@@ -56,7 +56,10 @@ public static class DossiersApi
 
     public sealed record AnnexItem(string Commitment, string Salt, string Language, string Narrative);
 
-    public sealed record TestimonyAnnex(Guid DossierId, string Sha256, IReadOnlyList<AnnexItem> Items, int Missing);
+    /// <param name="Missing">Committed cases left out because their worker withdrew consent since (or their words are gone); null when the body holds an aggregate that no longer matches.</param>
+    /// <param name="AggregateSalt">When the body holds an aggregate commitment (fewer than 5 cases): its salt, hex, given only when the items match it.</param>
+    /// <param name="Note">Why nothing is exported, when the aggregate no longer matches the consenting cases.</param>
+    public sealed record TestimonyAnnex(Guid DossierId, string Sha256, IReadOnlyList<AnnexItem> Items, int? Missing, string? AggregateSalt, string? Note);
 
     public static RouteGroupBuilder MapDossiers(this RouteGroupBuilder api)
     {
@@ -107,7 +110,8 @@ public static class DossiersApi
     /// <summary>
     /// The handling office's export: for each case of the dossier's sites and period whose worker consents to
     /// trade-authority now, the narrative (a logged read, DNH-12) with its salt, when its commitment is in the dossier.
-    /// A case whose worker withdrew consent since is left out and counted in <c>missing</c>.
+    /// A case whose worker withdrew consent since is left out and counted in <c>missing</c>. When the body holds an
+    /// aggregate (fewer than 5 cases), the cases and the aggregate's salt are given only while they still match it.
     /// </summary>
     private static async Task<Results<Ok<TestimonyAnnex>, NotFound>> AnnexAsync(Guid id, ComplianceDbContext db, TestimonyReader reader, CancellationToken ct)
     {
@@ -116,21 +120,35 @@ public static class DossiersApi
             return TypedResults.NotFound();
         }
 
-        var committed = JsonSerializer.Deserialize<DossierBody>(d.CanonicalJson, CanonicalJson.Options)!.Testimony.Commitments.ToHashSet(StringComparer.Ordinal);
+        var testimony = JsonSerializer.Deserialize<DossierBody>(d.CanonicalJson, CanonicalJson.Options)!.Testimony;
         var (start, end) = DossierEvidence.Months(d.PeriodFrom, d.PeriodTo);
         var cases = await db.Set<Grievance>().AsNoTracking()
             .Where(g => d.SiteIds.Contains(g.SiteId) && !g.HeldForReview && g.ConsentTradeAuthority && g.ReceivedAt >= start && g.ReceivedAt < end)
             .OrderBy(g => g.Id).Select(g => g.Id).ToListAsync(ct);
-        var items = new List<AnnexItem>();
+        // Every case consenting now is opened (each a logged handler read, DNH-12) and kept only if the body commits to it.
+        var opened = new List<AnnexItem>();
         foreach (var caseId in cases)
         {
-            if (await reader.OpenCommittedForHandlerAsync(caseId, DestinationKinds.TradeAuthority, ct) is { } t && committed.Contains(t.Commitment))
+            if (await reader.OpenCommittedForHandlerAsync(caseId, DestinationKinds.TradeAuthority, ct) is { } t)
             {
-                items.Add(new AnnexItem(t.Commitment, t.Salt, t.Language, t.Narrative));
+                opened.Add(new AnnexItem(t.Commitment, t.Salt, t.Language, t.Narrative));
             }
         }
 
-        return TypedResults.Ok(new TestimonyAnnex(d.Id, d.Sha256, [.. items.OrderBy(i => i.Commitment, StringComparer.Ordinal)], committed.Count - items.Count));
+        opened.Sort((x, y) => string.CompareOrdinal(x.Commitment, y.Commitment));
+        if (testimony.Aggregate is { } aggregate)
+        {
+            // Below 5 the body names no case: the export holds only if the cases consenting now are exactly the set
+            // the aggregate was made over.
+            var salt = reader.DossierAggregateSalt(DossierTestimony.Context(d.Regime, d.SiteIds, d.PeriodFrom, d.PeriodTo));
+            return DossierTestimony.Aggregate(salt, opened.Select(i => i.Commitment)) == aggregate
+                ? TypedResults.Ok(new TestimonyAnnex(d.Id, d.Sha256, opened, 0, Convert.ToHexStringLower(salt), null))
+                : TypedResults.Ok(new TestimonyAnnex(d.Id, d.Sha256, [], null, null, "The cases whose worker consents to trade-authority have changed since this dossier was made, so its aggregate commitment can no longer be matched. Make the dossier again."));
+        }
+
+        var committed = testimony.Commitments.ToHashSet(StringComparer.Ordinal);
+        var items = opened.Where(i => committed.Contains(i.Commitment)).ToList();
+        return TypedResults.Ok(new TestimonyAnnex(d.Id, d.Sha256, items, committed.Count - items.Count, null, null));
     }
 
     private static Task<Dossier?> FindAsync(ComplianceDbContext db, Guid id, CancellationToken ct) =>

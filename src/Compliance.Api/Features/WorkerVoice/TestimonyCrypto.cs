@@ -25,6 +25,14 @@ public sealed class TestimonyCrypto(WorkerVoiceKeys keys)
 
     public static string Open(byte[] dataKey, byte[] sealedValue, Guid rowId) => Encoding.UTF8.GetString(RowSealing.OpenBytes(dataKey, sealedValue, rowId));
 
+    /// <summary>
+    /// The secret salt of a dossier's aggregate commitment: HMAC-SHA256, under a key derived from the master key for
+    /// this use only, of <paramref name="context"/> (the dossier's inputs). Reproducible for identical inputs, so identical
+    /// dossiers stay byte-identical; unknown to anyone without the master key, so the employer cannot test guesses.
+    /// </summary>
+    public byte[] DossierAggregateSalt(string context) =>
+        HMACSHA256.HashData(HMACSHA256.HashData(keys.MasterKey, "dossier-aggregate-salt"u8), Encoding.UTF8.GetBytes(context));
+
     /// <summary>The review note is sealed under its own associated data so it cannot pose as the narrative.</summary>
     public static Guid ReviewNoteId(Guid grievanceId)
     {

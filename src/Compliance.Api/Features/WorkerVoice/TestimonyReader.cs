@@ -110,6 +110,9 @@ public sealed class TestimonyReader(ComplianceDbContext db, TestimonyCrypto cryp
         return commitments;
     }
 
+    /// <summary>The secret salt of a dossier's aggregate commitment (<see cref="TestimonyCrypto.DossierAggregateSalt"/>).</summary>
+    public byte[] DossierAggregateSalt(string context) => crypto.DossierAggregateSalt(context);
+
     /// <summary>
     /// A case handler's export of one committed narrative for a dossier's receiver: the case opened (and logged) as
     /// <see cref="ReadForHandlerAsync"/> opens it, only while the worker consents to <paramref name="destinationKind"/>;

@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Channels;
 using Compliance.Api.Features.Risk.Assessment;
 using Compliance.Api.Features.WorkerVoice;
 using Hangfire;
@@ -15,6 +16,7 @@ public static class RecurringJobs
     public const string Retention = "grievance-retention";
     public const string RiskAssessment = "risk-assessment-nightly";
     public const string Reminders = "grievance-reminders";
+    public const string ProviderDeletions = "channel-provider-deletions";
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
@@ -24,6 +26,7 @@ public static class RecurringJobs
         jobs.AddOrUpdate<GrievanceClockJob>(Clocks, j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceClockCron"] ?? Cron.Hourly());
         jobs.AddOrUpdate<GrievanceRetentionJob>(Retention, j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceRetentionCron"] ?? Cron.Daily());
         jobs.AddOrUpdate<GrievanceReminderJob>(Reminders, j => j.RunAsync(CancellationToken.None), configuration["Jobs:GrievanceReminderCron"] ?? Cron.Daily(5));
+        jobs.AddOrUpdate<ProviderDeletionSweepJob>(ProviderDeletions, j => j.RunAsync(CancellationToken.None), configuration["Jobs:ProviderDeletionCron"] ?? Cron.Hourly());
         jobs.AddOrUpdate<RiskAssessmentJob>(RiskAssessment, j => j.EnqueueAllTenantsAsync(CancellationToken.None), configuration["Jobs:RiskAssessmentCron"] ?? Cron.Daily(2));
     }
 }

@@ -1,10 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
+using Compliance.Api.Features.Channels;
 using Compliance.Domain.Reference;
 using Compliance.IntegrationTests.Infrastructure;
 using Compliance.IntegrationTests.Risk;
 using Compliance.IntegrationTests.WorkerVoice;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Compliance.IntegrationTests.Channels;
 
@@ -337,8 +339,11 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
 
         Assert.Equal(6L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));
 
-        // Our reply (it carried the receipt) reports its status; once delivered, its SID is queued too.
-        var reply = await factory.PostTwilioAsync("/channels/twilio/sms", new() { ["From"] = worker, ["To"] = sms, ["Body"] = "hi", ["MessageSid"] = ChannelsApiFactory.NewSid("SM") });
+        // Our reply (it carried the receipt) reports its status; once delivered, its SID is queued too. The "hi" that
+        // asks for it is recorded as it arrives, like every inbound message.
+        var hiSid = ChannelsApiFactory.NewSid("SM");
+        sids.Add(hiSid);
+        var reply = await factory.PostTwilioAsync("/channels/twilio/sms", new() { ["From"] = worker, ["To"] = sms, ["Body"] = "hi", ["MessageSid"] = hiSid });
         Assert.Equal(
             $"{ChannelsApiFactory.PublicBaseUrl}/channels/twilio/sms/status",
             XDocument.Parse(await reply.Content.ReadAsStringAsync()).Descendants("Message").First().Attribute("action")!.Value);
@@ -347,12 +352,55 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
         await Http.EnsureStatusAsync(await factory.PostTwilioAsync("/channels/twilio/sms/status", new() { ["From"] = sms, ["To"] = worker, ["MessageSid"] = ChannelsApiFactory.NewSid("SM"), ["MessageStatus"] = "sent" }), 200);
         await Http.EnsureStatusAsync(await factory.PostTwilioAsync("/channels/twilio/sms/status", new() { ["From"] = sms, ["To"] = worker, ["MessageSid"] = replySid, ["MessageStatus"] = "delivered" }), 200);
         await Http.AssertProblemAsync(await factory.PostTwilioAsync("/channels/twilio/sms/status", new() { ["From"] = sms, ["MessageSid"] = ChannelsApiFactory.NewSid("SM"), ["MessageStatus"] = "delivered" }, signature: string.Empty), 403);
-        Assert.Equal(7L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));
+        Assert.Equal(8L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));
         Assert.All(await factory.RunEnqueuedJobsAsync(tenant.TenantId), Assert.Null);
         Assert.Subset(factory.DeletedSids().ToHashSet(), sids.ToHashSet());
         Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));
         Assert.All(
             factory.Providers.LogEntries.Where(e => e.RequestMessage.Method == "DELETE"),
             e => Assert.StartsWith("Basic ", e.RequestMessage.Headers!["Authorization"].Single(), StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A worker who stops half-way (words typed, never sent with the end keyword), or hangs up a call at the menu, files
+    /// nothing, but every message and the call are recorded as they arrive and the hourly sweep deletes them at Twilio. Before, the SIDs lived only in the
+    /// conversation and were lost with it after 30 minutes. Named mutations: drop the <c>RecordAsync</c> call in
+    /// <c>TextConversations.HandleInOrderAsync</c> or in <c>TwilioChannels.CallAsync</c> (a row is missing); skip the tenant loop in
+    /// <c>ProviderDeletionSweepJob.RunAsync</c> (Twilio is never asked).
+    /// </summary>
+    [Fact]
+    public async Task AnAbandonedConversation_FilesNothing_ButTheHourlySweepDeletesItsMessagesAtTwilio()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var site = await tenant.CreateSiteAsync();
+        var sms = factory.NewNumber();
+        await ChannelsApiFactory.MapNumberAsync(tenant, "sms", sms, site.Id);
+        var worker = Worker();
+        var sids = new List<string>();
+        foreach (var body in new[] { "hi", "1", "3", "My supervisor took my passport." })
+        {
+            var sid = ChannelsApiFactory.NewSid("SM");
+            sids.Add(sid);
+            await factory.SmsAsync(worker, sms, body, sid);
+        }
+
+        // A caller who hangs up at the language menu.
+        var voice = factory.NewNumber();
+        await ChannelsApiFactory.MapNumberAsync(tenant, "voice", voice, site.Id);
+        var callSid = ChannelsApiFactory.NewSid("CA");
+        sids.Add(callSid);
+        await factory.VoiceAsync(Worker(), voice, callSid);
+
+        Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from grievances where tenant_id = @t", ("t", tenant.TenantId)));
+        Assert.Equal(5L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));
+        Assert.Empty(factory.DeletedSids().Intersect(sids));
+
+        await using (var scope = factory.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ProviderDeletionSweepJob>().RunAsync(CancellationToken.None);
+        }
+
+        Assert.Subset(factory.DeletedSids().ToHashSet(), sids.ToHashSet());
+        Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));
     }
 }

@@ -1,3 +1,4 @@
+using Compliance.Api.Features.Channels;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -103,7 +104,7 @@ public sealed class RealHangfireServerTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Documented in docs/worker-voice.md (clocks hourly, retention daily, reminders daily at 05:00 UTC) and docs/risk-model.md (assessment nightly
+    /// Documented in docs/worker-voice.md (clocks hourly, retention daily, reminders daily at 05:00 UTC), docs/channels.md (the Twilio deletion sweep hourly) and docs/risk-model.md (assessment nightly
     /// at 02:00 UTC). Mutation that fails it: <c>Cron.Daily(2)</c> → <c>Cron.Daily()</c> in RecurringJobs.Register
     /// (tried: "0 0 * * *" where "0 2 * * *" was expected).
     /// </summary>
@@ -116,7 +117,8 @@ public sealed class RealHangfireServerTests : IAsyncLifetime
         using var connection = host.Storage.GetConnection();
         var jobs = connection.GetRecurringJobs().ToDictionary(j => j.Id);
 
-        Assert.Equal([RecurringJobs.Clocks, RecurringJobs.Reminders, RecurringJobs.Retention, RecurringJobs.RiskAssessment], jobs.Keys.Order());
+        Assert.Equal([RecurringJobs.ProviderDeletions, RecurringJobs.Clocks, RecurringJobs.Reminders, RecurringJobs.Retention, RecurringJobs.RiskAssessment], jobs.Keys.Order(StringComparer.Ordinal));
+        AssertRecurring(jobs[RecurringJobs.ProviderDeletions], "0 * * * *", typeof(ProviderDeletionSweepJob), nameof(ProviderDeletionSweepJob.RunAsync));
         AssertRecurring(jobs[RecurringJobs.Reminders], "0 5 * * *", typeof(GrievanceReminderJob), nameof(GrievanceReminderJob.RunAsync));
         AssertRecurring(jobs[RecurringJobs.Clocks], "0 * * * *", typeof(GrievanceClockJob), nameof(GrievanceClockJob.RunAsync));
         AssertRecurring(jobs[RecurringJobs.Retention], "0 0 * * *", typeof(GrievanceRetentionJob), nameof(GrievanceRetentionJob.RunAsync));

@@ -18,6 +18,7 @@ public static class ChannelsModule
         services.AddScoped<ProviderDeletions>();
         services.AddScoped<ChannelFilings>();
         services.AddScoped<ProviderDeletionJob>();
+        services.AddScoped<ProviderDeletionSweepJob>();
         services.AddScoped<TwilioMessages>();
         services.AddScoped<WhatsAppMessages>();
         services.AddHttpClient(ProviderDeletionJob.HttpClientName);

@@ -3,10 +3,12 @@ using System.Net.Http.Headers;
 using System.Text;
 using Compliance.Api.Infrastructure.Database;
 using Compliance.Api.Infrastructure.Tenancy;
+using Compliance.Api.Infrastructure.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Compliance.Api.Features.Channels;
 
@@ -30,20 +32,32 @@ internal sealed class ChannelMessageDeletionConfiguration : IEntityTypeConfigura
 }
 
 /// <summary>
-/// Queues a finished conversation's Twilio SIDs for deletion at Twilio and enqueues the job. The job's only argument is
-/// the tenant id: SIDs stay in a table (deleted once Twilio confirms), never in a job's arguments, and no phone number
-/// is anywhere near either.
+/// Queues Twilio SIDs for deletion at Twilio. <see cref="RecordAsync"/> writes each inbound message's SID as it arrives,
+/// so a conversation abandoned half-way (forgotten from memory after 30 minutes, or lost with the process) still has
+/// its messages deleted by the hourly sweep; <see cref="QueueAsync"/> also enqueues the deletion at once (a filing, a
+/// receipt, a delivered reply, a finished call). The job's only argument is the tenant id: SIDs stay in a table
+/// (deleted once Twilio confirms), never in a job's arguments, and no phone number is anywhere near either.
 /// </summary>
 public sealed class ProviderDeletions(ComplianceDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
 {
     public const string Twilio = "twilio";
 
+    /// <summary>Records the SIDs (the valid ones, once each) and enqueues the tenant's deletion job.</summary>
     public async Task QueueAsync(Guid tenantId, IReadOnlyCollection<string> sids, CancellationToken ct)
+    {
+        if (await RecordAsync(tenantId, sids, ct))
+        {
+            jobs.Enqueue<ProviderDeletionJob>(j => j.RunAsync(tenantId, CancellationToken.None));
+        }
+    }
+
+    /// <summary>Records the SIDs for the next deletion run (enqueued or the hourly sweep); false when none was valid.</summary>
+    public async Task<bool> RecordAsync(Guid tenantId, IReadOnlyCollection<string> sids, CancellationToken ct)
     {
         var valid = sids.Where(IsSid).Distinct(StringComparer.Ordinal).ToList();
         if (valid.Count == 0)
         {
-            return;
+            return false;
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -59,7 +73,7 @@ public sealed class ProviderDeletions(ComplianceDbContext db, IBackgroundJobClie
             await tx.CommitAsync(ct);
         }
 
-        jobs.Enqueue<ProviderDeletionJob>(j => j.RunAsync(tenantId, CancellationToken.None));
+        return true;
     }
 
     /// <summary>A Twilio message (SM, MM) or call (CA) SID: two letters and 32 hex digits.</summary>
@@ -79,14 +93,19 @@ public sealed class ProviderDeletionJob(ComplianceDbContext db, IHttpClientFacto
 
     public async Task RunAsync(Guid tenantId, CancellationToken ct)
     {
+        await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
+        var pending = await db.Set<ChannelMessageDeletion>().OrderBy(d => d.Id).ToListAsync(ct);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
         var twilio = options.Value.Twilio;
         if (options.Value.MissingForTwilio() is { } missing)
         {
             throw new InvalidOperationException($"{missing} is not set; SIDs stay queued until it is.");
         }
 
-        await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
-        var pending = await db.Set<ChannelMessageDeletion>().OrderBy(d => d.Id).ToListAsync(ct);
         using var client = http.CreateClient(HttpClientName);
         client.DefaultRequestHeaders.Authorization = BasicAuth(twilio);
         var failed = 0;
@@ -116,4 +135,34 @@ public sealed class ProviderDeletionJob(ComplianceDbContext db, IHttpClientFacto
     /// <summary>Twilio's REST authentication: HTTP Basic with the account SID and auth token.</summary>
     internal static AuthenticationHeaderValue BasicAuth(TwilioChannelOptions twilio) =>
         new("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes($"{twilio.AccountSid}:{twilio.AuthToken}")));
+}
+
+/// <summary>
+/// The hourly sweep: runs <see cref="ProviderDeletionJob"/> for every tenant with SIDs still queued (an abandoned
+/// conversation's messages, a run that failed). Each tenant in its own scope; a tenant whose deletions fail does not stop
+/// the others, and the sweep throws at the end so Hangfire records and retries it.
+/// </summary>
+public sealed class ProviderDeletionSweepJob(NpgsqlDataSource dataSource, IServiceScopeFactory scopes)
+{
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var failures = new List<Exception>();
+        foreach (var tenantId in await PerTenantJob.TenantIdsAsync(dataSource, ct))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            try
+            {
+                await scope.ServiceProvider.GetRequiredService<ProviderDeletionJob>().RunAsync(tenantId, ct);
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException)
+            {
+                failures.Add(e);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("Twilio deletions failed for some tenants; their SIDs stay queued.", failures);
+        }
+    }
 }

@@ -124,8 +124,8 @@ public static class TwilioChannels
     }
 
     private static async Task<IResult> CallAsync(
-        HttpRequest request, IOptions<ChannelsOptions> options, ConversationStore store, NumberResolver numbers, ChannelTexts texts, ILoggerFactory logs,
-        CancellationToken ct)
+        HttpRequest request, IOptions<ChannelsOptions> options, ConversationStore store, NumberResolver numbers, ChannelTexts texts, ProviderDeletions deletions,
+        ILoggerFactory logs, CancellationToken ct)
     {
         var (refusal, form) = await CheckAsync(request, options.Value, logs.CreateLogger(typeof(TwilioChannels)), ct);
         if (refusal is not null)
@@ -148,6 +148,9 @@ public static class TwilioChannels
         };
         if (ProviderDeletions.IsSid(form["CallSid"].ToString()))
         {
+            // Recorded as the call starts, so a caller who hangs up half-way still has the call deleted at Twilio by
+            // the hourly sweep (Twilio refuses while the call lasts; the SID stays queued and the next run retries).
+            await deletions.RecordAsync(conversation.TenantId, [form["CallSid"].ToString()], ct);
             conversation.ProviderIds.Add(form["CallSid"].ToString());
         }
 

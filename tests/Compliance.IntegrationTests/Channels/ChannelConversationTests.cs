@@ -29,6 +29,23 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
 
     private static readonly Dictionary<string, string> EndKeyword = new(StringComparer.Ordinal) { ["ne"] = "सकियो", ["my"] = "ပြီးပြီ" };
 
+    /// <summary>A site's SMS number, a new worker, and the bodies sent from that worker with fresh SIDs (returned).</summary>
+    private async Task<(string Worker, string Number, List<string> Sids)> SmsConversationAsync(TestTenant tenant, Guid siteId, params string[] bodies)
+    {
+        var sms = factory.NewNumber();
+        await ChannelsApiFactory.MapNumberAsync(tenant, "sms", sms, siteId);
+        var worker = Worker();
+        var sids = new List<string>();
+        foreach (var body in bodies)
+        {
+            var sid = ChannelsApiFactory.NewSid("SM");
+            sids.Add(sid);
+            await factory.SmsAsync(worker, sms, body, sid);
+        }
+
+        return (worker, sms, sids);
+    }
+
     private static string Worker() => $"+6019{Random.Shared.Next(10_000_000, 99_999_999)}";
 
     /// <summary>The case handler's view of the tenant's only grievance: its detail JSON.</summary>
@@ -326,16 +343,7 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
     {
         var tenant = await factory.CreateTenantAsync();
         var site = await tenant.CreateSiteAsync();
-        var sms = factory.NewNumber();
-        await ChannelsApiFactory.MapNumberAsync(tenant, "sms", sms, site.Id);
-        var worker = Worker();
-        var sids = new List<string>();
-        foreach (var body in new[] { "hi", "1", "3", "They changed my job.", "DONE", "0" })
-        {
-            var sid = ChannelsApiFactory.NewSid("SM");
-            sids.Add(sid);
-            await factory.SmsAsync(worker, sms, body, sid);
-        }
+        var (worker, sms, sids) = await SmsConversationAsync(tenant, site.Id, "hi", "1", "3", "They changed my job.", "DONE", "0");
 
         Assert.Equal(6L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));
 
@@ -373,16 +381,7 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
     {
         var tenant = await factory.CreateTenantAsync();
         var site = await tenant.CreateSiteAsync();
-        var sms = factory.NewNumber();
-        await ChannelsApiFactory.MapNumberAsync(tenant, "sms", sms, site.Id);
-        var worker = Worker();
-        var sids = new List<string>();
-        foreach (var body in new[] { "hi", "1", "3", "My supervisor took my passport." })
-        {
-            var sid = ChannelsApiFactory.NewSid("SM");
-            sids.Add(sid);
-            await factory.SmsAsync(worker, sms, body, sid);
-        }
+        var (_, _, sids) = await SmsConversationAsync(tenant, site.Id, "hi", "1", "3", "My supervisor took my passport.");
 
         // A caller who hangs up at the language menu.
         var voice = factory.NewNumber();

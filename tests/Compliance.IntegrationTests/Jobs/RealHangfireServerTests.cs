@@ -1,10 +1,10 @@
-using Compliance.Api.Features.Channels;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Compliance.Api;
+using Compliance.Api.Features.Channels;
 using Compliance.Api.Features.Risk.Assessment;
 using Compliance.Api.Features.Risk.Escalations;
 using Compliance.Api.Features.WorkerVoice;

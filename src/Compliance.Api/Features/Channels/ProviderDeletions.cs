@@ -38,7 +38,7 @@ internal sealed class ChannelMessageDeletionConfiguration : IEntityTypeConfigura
 /// receipt, a delivered reply, a finished call). The job's only argument is the tenant id: SIDs stay in a table
 /// (deleted once Twilio confirms), never in a job's arguments, and no phone number is anywhere near either.
 /// </summary>
-public sealed class ProviderDeletions(ComplianceDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
+public sealed class ProviderDeletions(NpgsqlDataSource dataSource, ModelInserts inserts, IBackgroundJobClient jobs, TimeProvider clock)
 {
     public const string Twilio = "twilio";
 
@@ -51,28 +51,27 @@ public sealed class ProviderDeletions(ComplianceDbContext db, IBackgroundJobClie
         }
     }
 
-    /// <summary>Records the SIDs for the next deletion run (enqueued or the hourly sweep); false when none was valid.</summary>
+    /// <summary>
+    /// Records the SIDs for the next deletion run (enqueued or the hourly sweep); false when none was valid. One round
+    /// trip on every inbound webhook: the tenant scope and an <c>INSERT … ON CONFLICT DO NOTHING</c> in one batch (one
+    /// implicit transaction), so a redelivered message is recorded once.
+    /// </summary>
     public async Task<bool> RecordAsync(Guid tenantId, IReadOnlyCollection<string> sids, CancellationToken ct)
     {
-        var valid = sids.Where(IsSid).Distinct(StringComparer.Ordinal).ToList();
-        if (valid.Count == 0)
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var rows = sids.Where(IsSid).Distinct(StringComparer.Ordinal)
+            .Select(sid => new ChannelMessageDeletion { Id = Guid.NewGuid(), Provider = Twilio, MessageSid = sid, QueuedOn = today })
+            .ToList();
+        if (rows.Count == 0)
         {
             return false;
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        await using (var tx = await db.BeginTenantTransactionAsync(tenantId, ct))
-        {
-            var known = await db.Set<ChannelMessageDeletion>().Where(d => valid.Contains(d.MessageSid)).Select(d => d.MessageSid).ToListAsync(ct);
-            foreach (var sid in valid.Except(known, StringComparer.Ordinal))
-            {
-                db.Add(new ChannelMessageDeletion { Id = Guid.NewGuid(), Provider = Twilio, MessageSid = sid, QueuedOn = today });
-            }
-
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-
+        var insert = inserts.Command(tenantId, rows);
+        insert.CommandText += " on conflict (tenant_id, provider, message_sid) do nothing";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { TenantSql.BatchCommand(tenantId, supplierId: null), insert } };
+        await batch.ExecuteNonQueryAsync(ct);
         return true;
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Compliance.Api.Features.Channels;
 using Compliance.Domain.Reference;
@@ -401,5 +402,63 @@ public class ChannelConversationTests(ChannelsApiFactory factory) : IClassFixtur
 
         Assert.Subset(factory.DeletedSids().ToHashSet(), sids.ToHashSet());
         Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from channel_message_deletions where tenant_id = @t", ("t", tenant.TenantId)));
+    }
+
+    /// <summary>
+    /// DNH-14: a voice note or photo sent while the worker tells their account used to meet silence (the words step
+    /// answers nothing), as if it had been taken in. Now the worker is told, in their language, that nothing of it is
+    /// kept, and the report holds only the typed words. A WhatsApp reaction is no message and gets no answer. Named
+    /// mutation: return <c>answer.Reply</c> alone at the end of <c>TextConversations.HandleInOrderAsync</c> (the MMS
+    /// gets no reply).
+    /// </summary>
+    [Fact]
+    public async Task MediaMessages_AreToldInTheWorkersLanguageThatNothingOfThemIsKept_AndTheReportHoldsOnlyWords()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var site = await tenant.CreateSiteAsync();
+        var (worker, sms, _) = await SmsConversationAsync(tenant, site.Id, "hi", Bengali, "3");
+        var mms = await factory.PostTwilioAsync("/channels/twilio/sms", new()
+        {
+            ["From"] = worker,
+            ["To"] = sms,
+            ["Body"] = string.Empty,
+            ["NumMedia"] = "1",
+            ["MediaUrl0"] = "https://api.twilio.com/media/ME0",
+            ["MediaContentType0"] = "audio/ogg",
+            ["MessageSid"] = ChannelsApiFactory.NewSid("MM"),
+            ["AccountSid"] = ChannelsApiFactory.AccountSid,
+        });
+        await Http.EnsureStatusAsync(mms, 200);
+        Assert.Equal(
+            "ভয়েস নোট, ছবি, ভিডিও ও ফাইল এখানে নেওয়া যায় না, এবং আপনার অভিযোগের সাথে সেগুলোর কিছুই রাখা হয় না। অনুগ্রহ করে আপনার কথা লিখে পাঠান।",
+            Assert.Single(XDocument.Parse(await mms.Content.ReadAsStringAsync()).Descendants("Message")).Value);
+        Assert.Empty(await factory.SmsAsync(worker, sms, "দালাল আমার পাসপোর্ট রেখেছে।"));
+        await factory.SmsAsync(worker, sms, "শেষ");
+        Assert.Matches(@"\d{4} \d{4} \d{4} \d{4} \d{4}", string.Join('\n', await factory.SmsAsync(worker, sms, "0")));
+        Assert.Equal("দালাল আমার পাসপোর্ট রেখেছে।", (await HandlerReadsOnlyCaseAsync(tenant)).GetProperty("narrative").GetString());
+
+        // WhatsApp: an audio note is told the same, here in Nepali;
+        // a reaction gets nothing.
+        var ours = factory.NewNumber();
+        await ChannelsApiFactory.MapNumberAsync(tenant, "whatsapp", ours, site.Id);
+        var sender = Worker().TrimStart('+');
+        await factory.WhatsAppAsync(sender, ours, "hi");
+        await factory.WhatsAppAsync(sender, ours, Nepali);
+        var before = factory.GraphMessagesTo(sender).Count;
+        await Http.EnsureStatusAsync(await factory.PostWhatsAppAsync(WhatsAppOf(sender, ours, "audio", new JsonObject { ["id"] = "1234", ["mime_type"] = "audio/ogg; codecs=opus", ["voice"] = true })), 200);
+        Assert.StartsWith("भ्वाइस नोट, फोटो, भिडियो र फाइलहरू यहाँ लिन सकिँदैन", Assert.Single(factory.GraphMessagesTo(sender).Skip(before)), StringComparison.Ordinal);
+        await Http.EnsureStatusAsync(await factory.PostWhatsAppAsync(WhatsAppOf(sender, ours, "reaction", new JsonObject { ["message_id"] = "wamid.x", ["emoji"] = "\U0001F44D" })), 200);
+        Assert.Equal(before + 1, factory.GraphMessagesTo(sender).Count);
+    }
+
+    /// <summary>A Cloud API notification of one message of <paramref name="type"/> (its payload under the type's own name).</summary>
+    private static string WhatsAppOf(string from, string ours, string type, JsonObject payload)
+    {
+        var json = JsonNode.Parse(ChannelsApiFactory.WhatsAppNotification(from, ours, string.Empty, $"wamid.{Guid.NewGuid():N}"))!;
+        var message = json["entry"]![0]!["changes"]![0]!["value"]!["messages"]![0]!.AsObject();
+        message.Remove("text");
+        message["type"] = type;
+        message[type] = payload;
+        return json.ToJsonString();
     }
 }

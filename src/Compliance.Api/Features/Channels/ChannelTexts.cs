@@ -17,7 +17,7 @@ public sealed class ChannelTexts(TemplateStore templates, WorkerLabels labels)
     /// <summary>Keys every language has (the English file may hold more: see <see cref="EnglishOnly"/>).</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        "site_code", "site_code_unknown", "categories", "categories_invalid", "words", "words_empty", "end_keyword",
+        "site_code", "site_code_unknown", "categories", "categories_invalid", "words", "words_empty", "media_not_kept", "end_keyword",
         "consent", "consent_invalid", "receipt", "receipt_warning", "follow_up_hint", "status", "latest_reply", "no_reply",
         "consent_keyword", "consent_hint", "consent_saved", "consent_menu", "yes", "no", "message_added", "whatsapp_notice",
         "whatsapp_window", "sms_handoff", "voice_menu_item", "voice_site_code", "voice_categories", "voice_option",

@@ -12,7 +12,9 @@ namespace Compliance.Api.Features.Channels;
 /// conversation by its keyed hash, and dropped; <paramref name="DeliveryId"/> (MessageSid, wamid) makes redelivery
 /// idempotent; <paramref name="ProviderSid"/> is queued for deletion at the provider (Twilio only).
 /// </summary>
-public sealed record InboundText(string Channel, string Sender, string OurNumber, string Body, string? DeliveryId, string? ProviderSid);
+/// <param name="Media">The message carried a voice note, photo, video, file or location, which the product never takes in:
+/// the worker is told so (nothing of it is kept) instead of meeting silence; any caption in <paramref name="Body"/> is handled as text.</param>
+public sealed record InboundText(string Channel, string Sender, string OurNumber, string Body, string? DeliveryId, string? ProviderSid, bool Media = false);
 
 /// <summary>
 /// The SMS and WhatsApp conversation (issue #20): language, site code when the number serves the whole tenant,
@@ -120,7 +122,8 @@ public sealed partial class TextConversations(
             store.Set(key, conversation);
         }
 
-        return answer.Reply;
+        // A voice note or photo would otherwise meet silence while the worker tells their account (DNH-14).
+        return message.Media ? string.Join("\n", new[] { Text(conversation, "media_not_kept"), answer.Reply }.Where(r => r.Length > 0)) : answer.Reply;
     }
 
     private readonly record struct Answer(string Reply, bool Forget = false)

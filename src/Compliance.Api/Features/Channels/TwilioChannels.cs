@@ -88,7 +88,10 @@ public static class TwilioChannels
 
         var sid = form["MessageSid"].ToString();
         var reply = await conversations.HandleAsync(
-            new InboundText(MessagingChannels.Sms, form["From"].ToString(), form["To"].ToString(), form["Body"].ToString(), sid, sid), ct);
+            new InboundText(
+                MessagingChannels.Sms, form["From"].ToString(), form["To"].ToString(), form["Body"].ToString(), sid, sid,
+                Media: int.TryParse(form["NumMedia"], NumberStyles.None, CultureInfo.InvariantCulture, out var media) && media > 0),
+            ct);
         // Each reply reports its final status to us: only then do we learn its SID, to have Twilio's copy deleted too.
         var status = new Uri(options.Value.PublicBaseUrl!.TrimEnd('/') + SmsStatusPath);
         var twiml = new MessagingResponse();

@@ -111,7 +111,20 @@ public static class WhatsAppChannel
                 foreach (var message in Array(value, "messages"))
                 {
                     var text = message.TryGetProperty("text", out var t) && t.TryGetProperty("body", out var b) ? b.GetString() ?? string.Empty : string.Empty;
-                    found.Add(new InboundText(MessagingChannels.WhatsApp, message.GetProperty("from").GetString()!, ours, text, message.GetProperty("id").GetString(), ProviderSid: null));
+                    // Anything but text (image, audio, video, document, sticker, location, contacts) is told it is not
+                    // kept; a reaction to one of our messages is no message at all. A caption still counts as text.
+                    var type = message.TryGetProperty("type", out var ty) ? ty.GetString() : "text";
+                    if (type == "reaction")
+                    {
+                        continue;
+                    }
+
+                    if (text.Length == 0 && message.TryGetProperty(type ?? string.Empty, out var part) && part.ValueKind == JsonValueKind.Object && part.TryGetProperty("caption", out var caption))
+                    {
+                        text = caption.GetString() ?? string.Empty;
+                    }
+
+                    found.Add(new InboundText(MessagingChannels.WhatsApp, message.GetProperty("from").GetString()!, ours, text, message.GetProperty("id").GetString(), ProviderSid: null, Media: type != "text"));
                 }
             }
         }

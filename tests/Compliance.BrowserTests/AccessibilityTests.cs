@@ -86,6 +86,7 @@ public static class AuditedPages
         new("escalations", Visitor.Owner, _ => "/console/escalations"),
         new("corrective actions", Visitor.Owner, _ => "/console/corrective-actions"),
         new("remediation", Visitor.Owner, _ => "/console/remediation"),
+        new("dossiers", Visitor.Owner, _ => "/console/dossiers"),
         new("manage", Visitor.Owner, _ => "/console/manage"),
         new("manage: suppliers and sites", Visitor.Owner, _ => "/console/manage/sites", Phone: true),
         new("manage: poster", Visitor.Owner, s => $"/console/manage/sites/{s.SiteId}/poster"),

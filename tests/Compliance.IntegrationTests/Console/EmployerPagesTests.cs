@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Compliance.Api.Features.Enforcement;
+using Compliance.Api.Features.Pages;
+using Compliance.IntegrationTests.Enforcement;
 using Compliance.IntegrationTests.Infrastructure;
 using Compliance.IntegrationTests.Recruitment;
 using Compliance.IntegrationTests.Risk;
@@ -285,6 +288,51 @@ public partial class EmployerPagesTests(EscalationApiFactory factory) : IClassFi
         Assert.Contains("<code class=\"key\" id=\"feed-url\">https://localhost/odata</code>", page, StringComparison.Ordinal);
         Assert.Contains("Authorization: Bearer &lt;key&gt;", page, StringComparison.Ordinal);
         Assert.Contains("https://localhost/odata/NarrativeAccessLog", page, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The dossier page (issue #22 in the console): owner and compliance see the tenant's dossiers with their hash and
+    /// links that work in the same session (the signed bytes hash to the listed SHA-256); another tenant's dossier is not
+    /// listed; supplier and auditor get the 403 page. Named mutation: <c>Policies.ComplianceAdmin</c> to
+    /// <c>Policies.EmployerRead</c> on the page (the supplier gets 200).
+    /// </summary>
+    [Fact]
+    public async Task Dossiers_ListTheTenantsOwn_WithWorkingLinks_ForOwnerAndComplianceOnly()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var site = await tenant.EvidenceSiteAsync();
+        var made = await tenant.CreateDossierAsync(DossierIntents.Request("cbp-19cfr12.42", site.SiteId));
+        var id = made.GetProperty("id").GetGuid();
+        var sha = made.GetProperty("sha256").GetString()!;
+        var other = await factory.CreateTenantAsync();
+        var otherSha = (await other.CreateDossierAsync(DossierIntents.Request("cbp-19cfr12.42", (await other.EvidenceSiteAsync()).SiteId))).GetProperty("sha256").GetString()!;
+        var siteName = (await Http.JsonAsync(await tenant.Owner.GetAsync($"/api/v1/sites/{site.SiteId}"))).GetProperty("name").GetString()!;
+
+        foreach (var role in new[] { "owner", "compliance" })
+        {
+            var browser = await MemberAsync(tenant, role);
+            var page = await PageAsync(browser, EmployerPages.Dossiers);
+            Assert.Contains("<a href=\"/console/dossiers\"", page, StringComparison.Ordinal);
+            Assert.Contains($"<code class=\"key\">{sha}</code>", page, StringComparison.Ordinal);
+            Assert.Contains($"<td>{WebUtility.HtmlEncode(DossierRegime.For("cbp-19cfr12.42").Title)}</td><td>{WebUtility.HtmlEncode(siteName)}</td><td>{DossierIntents.PeriodFrom} – {DossierIntents.PeriodTo}</td>", page, StringComparison.Ordinal);
+            Assert.DoesNotContain(otherSha, page, StringComparison.Ordinal);
+            foreach (var file in new[] { "html", "pdf", "json" })
+            {
+                Assert.Contains($"href=\"/api/v1/dossiers/{id}.{file}\"", page, StringComparison.Ordinal);
+            }
+
+            var bytes = await (await browser.GetAsync($"/api/v1/dossiers/{id}.json")).Content.ReadAsByteArrayAsync();
+            Assert.Equal(sha, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        }
+
+        foreach (var (role, supplier) in new[] { ("supplier", (Guid?)site.SupplierId), ("auditor", null) })
+        {
+            var page = await PageAsync(await MemberAsync(tenant, role, supplier), EmployerPages.Dossiers, 403);
+            Assert.Contains("Not allowed", page, StringComparison.Ordinal);
+            Assert.DoesNotContain(sha, page, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(">No dossiers yet.<", await PageAsync(await MemberAsync(await factory.CreateTenantAsync(), "compliance"), EmployerPages.Dossiers), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -82,7 +82,8 @@ public static class DossiersApi
             : TypedResults.ValidationProblem(made.Missing!, title: "The dossier is not complete for this regime; nothing was written.");
     }
 
-    private static async Task<Ok<Paged<DossierSummary>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct) =>
+    /// <summary>Newest first; the console's dossier page reads through this too.</summary>
+    internal static async Task<Ok<Paged<DossierSummary>>> ListAsync([AsParameters] PageQuery paging, ComplianceDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await db.Set<Dossier>().AsNoTracking().OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id).ToPagedAsync(paging, DossierSummary.From, ct));
 
     private static async Task<Results<Ok<DossierView>, NotFound>> GetAsync(Guid id, ComplianceDbContext db, CancellationToken ct) =>

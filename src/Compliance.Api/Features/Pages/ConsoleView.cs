@@ -76,7 +76,7 @@ public static class ConsoleView
         [
             ("/console/sites", "nav_sites"), ("/console/statistics", "nav_statistics"), ("/console/effectiveness", "nav_effectiveness"),
             ("/console/escalations", "nav_escalations"), ("/console/corrective-actions", "nav_corrective_actions"), ("/console/remediation", "nav_remediation"),
-            (ManagementPages.Hub, "nav_manage"),
+            (EmployerPages.Dossiers, "nav_dossiers"), (ManagementPages.Hub, "nav_manage"),
         ],
         Roles.Supplier => [("/console/sites", "nav_sites")],
         _ => [],

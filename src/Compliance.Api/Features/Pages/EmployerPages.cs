@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Compliance.Api.Features.Effectiveness;
+using Compliance.Api.Features.Enforcement;
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.Recruitment;
 using Compliance.Api.Features.Risk.Assessment;
@@ -31,6 +32,7 @@ public static class EmployerPages
     public const string Escalations = "/console/escalations";
     public const string CorrectiveActions = "/console/corrective-actions";
     public const string Remediation = "/console/remediation";
+    public const string Dossiers = "/console/dossiers";
 
     public static void Map(RouteGroupBuilder pages)
     {
@@ -41,6 +43,7 @@ public static class EmployerPages
         pages.MapGet("/escalations", EscalationsAsync).RequireAuthorization(Policies.TenantReports);
         pages.MapGet("/corrective-actions", CorrectiveActionsAsync).RequireAuthorization(Policies.EmployerRead);
         pages.MapGet("/remediation", RemediationAsync).RequireAuthorization(Policies.EmployerRead);
+        pages.MapGet("/dossiers", DossiersAsync).RequireAuthorization(Policies.ComplianceAdmin);
     }
 
     public sealed record SiteRow(Guid Id, string Name, string CountryCode, string Sector, string Supplier, string? Level, string? LevelName, int? Score, string? ModelVersion, string? AssessedOn);
@@ -262,6 +265,27 @@ public static class EmployerPages
                 r.WorkersOverdue, r.EarliestDueOn is { } due ? PageData.Day(due) : null))
             .OrderBy(r => r.Supplier, StringComparer.CurrentCulture).ThenBy(r => r.Currency, StringComparer.Ordinal).ToList();
         return ConsoleView.Page(http, t["rem_title"], "employer/remediation", new { Rows = rows });
+    }
+
+    public sealed record DossierRow(string Id, string CreatedOn, string Regime, string Sites, string PeriodFrom, string PeriodTo, string Sha256);
+
+    /// <summary>
+    /// The tenant's enforcement dossiers (issue #22), newest first, under the API list's policy, each with links to its
+    /// page, PDF and signed bytes. Made through the API; the page says how.
+    /// </summary>
+    private static async Task<IResult> DossiersAsync(HttpContext http, ComplianceDbContext db, ConsoleStrings t, int? page, CancellationToken ct)
+    {
+        var dossiers = PageData.Value(await DossiersApi.ListAsync(PageData.Paging(page), db, ct));
+        var sites = await PageData.SiteNamesAsync(db, ct);
+        var rows = dossiers.Items.Select(d => new DossierRow(
+            d.Id.ToString(),
+            PageData.Day(d.CreatedAt),
+            DossierRegime.For(d.Regime).Title,
+            string.Join(", ", d.SiteIds.Select(id => sites.GetValueOrDefault(id, string.Empty))),
+            PageData.Day(d.PeriodFrom),
+            PageData.Day(d.PeriodTo),
+            d.Sha256)).ToList();
+        return ConsoleView.Page(http, t["dos_title"], "employer/dossiers", new { Dossiers = rows, Pager = PageData.Pager(dossiers, Dossiers, t) });
     }
 
     /// <summary>Whether this person may read risk assessments: the policy of the API's risk endpoints (suppliers may not).</summary>

@@ -88,6 +88,12 @@ public class ClientLimitsTests(BehindProxyFactory factory) : IClassFixture<Behin
         Assert.Equal(Enumerable.Repeat(404, BehindProxyFactory.GuessesPerClient), statuses.Take(BehindProxyFactory.GuessesPerClient));
         Assert.All(statuses.Skip(BehindProxyFactory.GuessesPerClient), s => Assert.Equal(429, s));
 
+        // What each refusal says: a problem that names nothing of the case or the limit's numbers.
+        var unknown = await Http.JsonAsync(await factory.Via("203.0.113.12").PostAsJsonAsync("/api/v1/intake/follow-up", Guess(1)), 404);
+        Assert.Equal("Unknown receipt.", unknown.GetProperty("title").GetString());
+        var limited = await Http.JsonAsync(await guesser.PostAsJsonAsync("/api/v1/intake/follow-up", new { receipt = filed.Receipt }), 429);
+        Assert.Equal("Too many attempts. Try again later.", limited.GetProperty("title").GetString());
+
         // More wrong guesses from other clients: together past the flood threshold.
         for (var c = 0; c < BehindProxyFactory.FloodThreshold; c++)
         {

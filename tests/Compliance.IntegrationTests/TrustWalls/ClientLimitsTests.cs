@@ -93,6 +93,9 @@ public class ClientLimitsTests(BehindProxyFactory factory) : IClassFixture<Behin
         Assert.Equal("Unknown receipt.", unknown.GetProperty("title").GetString());
         var limited = await Http.JsonAsync(await guesser.PostAsJsonAsync("/api/v1/intake/follow-up", new { receipt = filed.Receipt }), 429);
         Assert.Equal("Too many attempts. Try again later.", limited.GetProperty("title").GetString());
+        var page = await guesser.PostAsync("/v/follow-up?lang=bn", new FormUrlEncodedContent([KeyValuePair.Create("receipt", filed.Receipt)]));
+        Assert.Equal(429, (int)page.StatusCode);
+        Assert.Contains(await LabelAsync("bn", "too_many_attempts"), WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 
         // More wrong guesses from other clients: together past the flood threshold.
         for (var c = 0; c < BehindProxyFactory.FloodThreshold; c++)
@@ -196,9 +199,9 @@ public class ClientLimitsTests(BehindProxyFactory factory) : IClassFixture<Behin
         }
     }
 
-    private async Task<string> LabelAsync(string lang)
+    private async Task<string> LabelAsync(string lang, string error = "too_many_reports")
     {
         await using var scope = factory.CreateScope();
-        return scope.ServiceProvider.GetRequiredService<Compliance.Api.Features.WorkerVoice.WorkerLabels>().For(lang).Errors["too_many_reports"];
+        return scope.ServiceProvider.GetRequiredService<Compliance.Api.Features.WorkerVoice.WorkerLabels>().For(lang).Errors[error];
     }
 }

@@ -90,6 +90,43 @@ public class WorkerPagesTests(ComplianceApiFactory factory) : IClassFixture<Comp
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v/follow-up?lang=ne")).StatusCode);
     }
 
+    /// <summary>
+    /// The follow-up page's refusals, each in the case's language and writing nothing: an unknown receipt (404, the
+    /// page's own language), an empty message and a message over the limit (400, the case's language, no message row).
+    /// Named mutations: swap <c>"narrative_too_long"</c> and <c>"message"</c> in <c>WorkerPages.AddMessageAsync</c>;
+    /// save when there is an error in <c>WithCaseAwaitingAsync</c> (a message row appears).
+    /// </summary>
+    [Fact]
+    public async Task FollowUpPage_Refusals_AreInTheCasesLanguage_AndWriteNothing()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var filed = await tenant.FileGrievanceAsync(Intake(language: "km", narrative: "ភ្នាក់ងារយកលិខិតឆ្លងដែនរបស់ខ្ញុំ"));
+        var km = Labels("km");
+        var client = factory.Client();
+
+        var unknown = await client.PostAsync("/v/follow-up?lang=km", Form(("receipt", "0000 0000 0000 0000 0001")));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains(WebUtility.HtmlEncode(km.Errors["receipt_not_found"]), await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The page's language in the URL is English; the case's language (Khmer) wins once the case is open.
+        var empty = await client.PostAsync("/v/follow-up/messages?lang=en", Form(("receipt", filed.Receipt), ("message", "  ")));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        var emptyHtml = await empty.Content.ReadAsStringAsync();
+        Assert.Contains(WebUtility.HtmlEncode(km.Errors["message"]), emptyHtml, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"km\"", emptyHtml, StringComparison.Ordinal);
+
+        var tooLong = await client.PostAsync("/v/follow-up/messages?lang=km", Form(("receipt", filed.Receipt), ("message", new string('ក', WorkerIntake.MaxTextLength + 1))));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains(WebUtility.HtmlEncode(km.Errors["narrative_too_long"]), await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from grievance_messages m join grievances g on g.id = m.grievance_id where g.case_reference = @r", ("r", filed.CaseReference)));
+    }
+
+    private Labels Labels(string lang)
+    {
+        using var scope = factory.Services.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<WorkerLabels>().For(lang);
+    }
+
     [Fact]
     public async Task Form_WithNoCategoryOrTooLongNarrative_ShowsErrorsInTheLanguage_AndWritesNothing()
     {

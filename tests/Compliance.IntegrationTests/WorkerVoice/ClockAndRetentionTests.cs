@@ -62,6 +62,35 @@ public class ClockAndRetentionTests(ComplianceApiFactory factory) : IClassFixtur
         Assert.Equal("received", (await factory.FollowUpAsync(filed.Receipt)).GetProperty("status").GetString());
     }
 
+    /// <summary>
+    /// The retention setting: 365 days until the owner sets it; 30 and 3650 are the bounds, each kept; a second PUT
+    /// changes the one row rather than adding another; 29 and 3651 are 400 naming the field. Named mutations: drop the
+    /// <c>settings is null</c> branch's negation in <c>WorkerVoiceSettingsApi.PutAsync</c> (a second row, and the next
+    /// read fails); the default from <c>WorkerVoiceSettings.DefaultRetentionDays</c> replaced.
+    /// </summary>
+    [Fact]
+    public async Task RetentionSetting_DefaultsTo365_KeepsItsBounds_AndIsOneRowPerTenant()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        const string url = "/api/v1/worker-voice/settings";
+        Assert.Equal(365, (await Http.JsonAsync(await tenant.Owner.GetAsync(url))).GetProperty("retentionDays").GetInt32());
+
+        foreach (var days in new[] { 30, 3650 })
+        {
+            Assert.Equal(days, (await Http.JsonAsync(await tenant.Owner.PutAsJsonAsync(url, new { retentionDays = days }))).GetProperty("retentionDays").GetInt32());
+            Assert.Equal(days, (await Http.JsonAsync(await tenant.Owner.GetAsync(url))).GetProperty("retentionDays").GetInt32());
+        }
+
+        Assert.Equal(1L, await factory.ScalarAsync<long>("select count(*) from worker_voice_settings where tenant_id = @t", ("t", tenant.TenantId)));
+        foreach (var days in new[] { 29, 3651 })
+        {
+            await Http.AssertValidationProblemAsync(await tenant.Owner.PutAsJsonAsync(url, new { retentionDays = days }), "retentionDays");
+        }
+
+        await Http.AssertValidationProblemAsync(await tenant.Owner.PutAsJsonAsync(url, new { }), "retentionDays");
+        Assert.Equal(3650, (await Http.JsonAsync(await tenant.Owner.GetAsync(url))).GetProperty("retentionDays").GetInt32());
+    }
+
     [Fact]
     public async Task Dnh13_RetentionJob_DeletesTestimonyOfCasesClosedLongerThanTheTenantsPeriod_AndKeepsCounts()
     {

@@ -59,7 +59,17 @@ public class CaseHandlingTests(ComplianceApiFactory factory) : IClassFixture<Com
 
         await Http.EnsureStatusAsync(await handler.GetAsync("/api/v1/narrative-access-log"), 403);
         await Http.EnsureStatusAsync(await (await tenant.ClientAsync("supplier", filed.SupplierId)).GetAsync("/api/v1/narrative-access-log"), 404);
+
+        // Newest day first, each read a day, never a time (named mutation: `orderby readOn descending` to ascending).
+        var firstDay = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        await Http.EnsureStatusAsync(await handler.GetAsync($"/api/v1/grievances/{id}"), 200);
+        var days = (await Http.JsonAsync(await tenant.Owner.GetAsync("/api/v1/narrative-access-log"))).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("readAt").GetString()).ToList();
+        Assert.Equal([Day(firstDay.AddDays(1)), Day(firstDay), Day(firstDay)], days);
     }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Reply_FromATemplate_IsInTheWorkersLanguage_AndTheWorkerReadsIt()

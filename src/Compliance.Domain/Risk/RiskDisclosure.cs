@@ -51,7 +51,14 @@ public static class RiskDisclosure
     /// <summary>The smallest worker-derived count shown (as grievance statistics, <c>StatisticsSuppression</c>).</summary>
     public const int DefaultMinimumCellSize = 5;
 
-    public static string FewerThan(int minimumCellSize) => $"fewer than {minimumCellSize.ToString(CultureInfo.InvariantCulture)}";
+    private const string FewerThanPrefix = "fewer than ";
+
+    public static string FewerThan(int minimumCellSize) => FewerThanPrefix + minimumCellSize.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The k a <see cref="FewerThan"/> text was written with, or null for any other text.</summary>
+    public static int? MinimumCellSizeOf(string shown) =>
+        shown is not null && shown.StartsWith(FewerThanPrefix, StringComparison.Ordinal)
+        && int.TryParse(shown.AsSpan(FewerThanPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : null;
 
     public static DisclosedAssessment Disclose(RiskAssessment assessment, SiteEvidence evidence, int minimumCellSize = DefaultMinimumCellSize)
     {

@@ -8,7 +8,8 @@ namespace Compliance.IntegrationTests.WorkerVoice;
 /// <summary>DNH-4 aggregates and DNH-3 coarse dates. The clock starts 2026-11-02; cases are filed in Nov and Dec 2026.</summary>
 public class StatisticsTests(ComplianceApiFactory factory) : IClassFixture<ComplianceApiFactory>
 {
-    private static int? Cell(JsonElement stats, string key)
+    /// <summary>A statistics cell's count, null when withheld.</summary>
+    internal static int? Cell(JsonElement stats, string key)
     {
         var cell = stats.GetProperty("cells").EnumerateArray().Single(c => c.GetProperty("key").GetString() == key);
         return cell.GetProperty("count").ValueKind == JsonValueKind.Null ? null : cell.GetProperty("count").GetInt32();

@@ -379,6 +379,5 @@ public class EffectivenessSuppressionTests
         Assert.Equal(new DateOnly(2026, 11, 1), EffectivenessPeriod.Parse("2026-Q4")!.Complete(now)!.To);
         Assert.Null(EffectivenessPeriod.Parse("2026-11")!.Complete(now));
         Assert.Null(EffectivenessPeriod.Parse("2027")!.Complete(now));
-        Assert.Equal(StatisticsSuppression.MinimumCellSize, EffectivenessSuppression.DefaultMinimumCellSize);
     }
 }

@@ -234,4 +234,24 @@ public class RiskDisclosureTests
             (truth.Indicator, truth.RuleId, truth.Measure, truth.Threshold, truth.Weight, truth.Strength, truth.Points, truth.Floor),
             (shown.Indicator, shown.RuleId, shown.Measure, shown.Threshold, shown.Weight, shown.Strength, shown.Points, shown.Floor));
     }
+
+    /// <summary>
+    /// A dossier made later names the k an assessment was disclosed with, read back from its own words. Named
+    /// mutations: drop the prefix check (any text with digits reads as a k); <c>NumberStyles.None</c> to
+    /// <c>Integer</c> would accept " 5" and "-5".
+    /// </summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(12)]
+    public void MinimumCellSizeOf_ReadsBackTheKOfFewerThan(int k) =>
+        Assert.Equal(k, RiskDisclosure.MinimumCellSizeOf(RiskDisclosure.FewerThan(k)));
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("more than 5")]
+    [InlineData("fewer than ")]
+    [InlineData("fewer than -5")]
+    [InlineData("fewer than  5")]
+    [InlineData("Fewer than 5")]
+    public void MinimumCellSizeOf_IsNullForAnyOtherText(string shown) => Assert.Null(RiskDisclosure.MinimumCellSizeOf(shown));
 }

@@ -145,7 +145,6 @@ public static class EffectivenessFacts
             """).ToListAsync(ct);
     }
 
-    /// <summary>The tenant's minimum cell size (<c>worker_voice_settings.minimum_cell_size</c>, default 5).</summary>
-    public static async Task<int> MinimumCellSizeAsync(ComplianceDbContext db, CancellationToken ct) =>
-        await db.Set<WorkerVoiceSettings>().Select(s => (int?)s.MinimumCellSize).SingleOrDefaultAsync(ct) ?? EffectivenessSuppression.DefaultMinimumCellSize;
+    /// <summary>The tenant's minimum cell size (<see cref="WorkerVoiceSettingsApi.MinimumCellSizeAsync"/>).</summary>
+    public static Task<int> MinimumCellSizeAsync(ComplianceDbContext db, CancellationToken ct) => WorkerVoiceSettingsApi.MinimumCellSizeAsync(db, ct);
 }

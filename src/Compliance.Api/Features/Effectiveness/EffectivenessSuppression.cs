@@ -127,8 +127,6 @@ public static class EffectivenessMetrics
 /// </summary>
 public static class EffectivenessSuppression
 {
-    public const int DefaultMinimumCellSize = StatisticsSuppression.MinimumCellSize;
-
     /// <summary>The figures of one group from the facts of its period (facts of other sites are ignored).</summary>
     public static GroupFigures Compute(IEnumerable<EffectivenessFact> facts, EffectivenessGroup group, int k)
     {

@@ -37,15 +37,14 @@ public sealed record SiteFacts(
 /// <summary>
 /// Reads a site's evidence over a period from the product's own records, in the request's tenant transaction, and turns
 /// it into facts, each carrying the id and hash of every record it came from. Everything is ordered by id, so the same
-/// records always give the same facts. Worker-derived counts below 5 are shown as "fewer than 5" (DNH-4); nothing about
+/// records always give the same facts. Worker-derived counts below the tenant's k (5 unless raised) are shown as "fewer than k" (DNH-4); nothing about
 /// permits or immigration status (DNH-6), no employee reference, name or document number, no free text that could name
 /// a person (fee and custody notes, finding descriptions), and nothing of the narrative access log is ever read into a fact.
 /// </summary>
 public sealed class DossierEvidence(ComplianceDbContext db)
 {
-    private const int K = RiskDisclosure.DefaultMinimumCellSize;
-
-    public async Task<SiteFacts> GatherAsync(Guid siteId, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <param name="k">The tenant's minimum cell size (<see cref="WorkerVoiceSettingsApi.MinimumCellSizeAsync"/>).</param>
+    public async Task<SiteFacts> GatherAsync(Guid siteId, DateOnly from, DateOnly to, int k, CancellationToken ct)
     {
         var s = siteId.ToString();
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -67,7 +66,7 @@ public sealed class DossierEvidence(ComplianceDbContext db)
             [Ref("site_products", p.Id, p)])).ToList();
 
         var (indicators, discrepancies, history, small, permit) = await RiskAsync(s, siteId, start, end, ct);
-        var (reported, cases, smallReported) = await GrievancesAsync(s, siteId, from, to, ct);
+        var (reported, cases, smallReported) = await GrievancesAsync(s, siteId, from, to, k, ct);
 
         return new SiteFacts(
             siteId, producer, productFacts, indicators, discrepancies, reported,
@@ -98,16 +97,20 @@ public sealed class DossierEvidence(ComplianceDbContext db)
         var indicators = kept.Select(e => new Fact(
             s,
             $"{e.Indicator} {Indicators.Names[e.Indicator]}: rule {e.RuleId}",
-            $"measured {(e.Measured is { } m ? m.ToString(CultureInfo.InvariantCulture) : RiskDisclosure.FewerThan(K))} against threshold {e.Threshold.ToString(CultureInfo.InvariantCulture)}; "
+            $"measured {(e.Measured is { } m ? m.ToString(CultureInfo.InvariantCulture) : Shown(e, "measured"))} against threshold {e.Threshold.ToString(CultureInfo.InvariantCulture)}; "
                 + $"weight {Num(e.Weight)}, {e.Strength.ToString().ToLowerInvariant()}, {Num(e.Points)} points; sources: {Num(e.Sources.Employer)} employer, "
-                + $"{(e.Sources.Worker is { } w ? Num(w) : RiskDisclosure.FewerThan(K))} worker, {Num(e.Sources.Audit)} audit record(s); model {latest.ModelVersion}",
+                + $"{(e.Sources.Worker is { } w ? Num(w) : Shown(e, "sources.worker"))} worker, {Num(e.Sources.Audit)} audit record(s); model {latest.ModelVersion}",
             [source])).ToList();
         var discrepancies = (JsonSerializer.Deserialize(latest.Discrepancies, RiskJson.Default.IReadOnlyListDiscrepancy) ?? [])
             .Select(d => new Fact(s, $"Discrepancy flag: {d.Code} ({d.Indicator})", d.Explanation, [source])).ToList();
         return (indicators, discrepancies, history, kept.Any(e => e.Withheld is { Count: > 0 }), kept.Count < evidence.Count);
     }
 
-    private async Task<(List<Fact> Reported, List<Guid> Cases, bool Small)> GrievancesAsync(string s, Guid siteId, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>What the assessment showed for a withheld count ("fewer than k" under the k it was disclosed with).</summary>
+    private static string Shown(DisclosedEvidence e, string field) =>
+        e.Withheld?.FirstOrDefault(w => w.Field == field)?.Shown ?? RiskDisclosure.FewerThan(RiskDisclosure.DefaultMinimumCellSize);
+
+    private async Task<(List<Fact> Reported, List<Guid> Cases, bool Small)> GrievancesAsync(string s, Guid siteId, DateOnly from, DateOnly to, int k, CancellationToken ct)
     {
         // Whole calendar months around the period, as the grievance statistics count them, so two dossiers over periods
         // a day apart cannot be subtracted to date one report.
@@ -122,14 +125,14 @@ public sealed class DossierEvidence(ComplianceDbContext db)
         foreach (var group in cases.SelectMany(c => c.Indicators.Select(i => (Indicator: i, c.Id))).GroupBy(x => x.Indicator).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var count = group.Count();
-            small |= count < K;
+            small |= count < k;
 
             // The counted cases are named by a digest of their ids, never one by one: a case id is no business of the receiver.
             var digest = CanonicalJson.Sha256(CanonicalJson.Serialize(group.Select(x => x.Id.ToString()).Order(StringComparer.Ordinal).ToList()));
             reported.Add(new Fact(
                 s,
                 $"Worker-reported {group.Key} {Indicators.Names.GetValueOrDefault(group.Key, group.Key)} ({Day(monthStart)} to {Day(monthEnd.AddDays(-1))})",
-                count < K ? RiskDisclosure.FewerThan(K) : $"{Num(count)} report(s)",
+                count < k ? RiskDisclosure.FewerThan(k) : $"{Num(count)} report(s)",
                 [new SourceRef("grievances", $"count:{s}:{group.Key}", digest)]));
         }
 

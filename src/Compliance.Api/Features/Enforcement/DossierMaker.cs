@@ -31,10 +31,11 @@ public sealed class DossierMaker(ComplianceDbContext db, DossierEvidence evidenc
 
         var from = request.PeriodFrom!.Value;
         var to = request.PeriodTo!.Value;
+        var k = await WorkerVoiceSettingsApi.MinimumCellSizeAsync(db, ct);
         var facts = new List<SiteFacts>();
         foreach (var id in ids)
         {
-            facts.Add(await evidence.GatherAsync(id, from, to, ct));
+            facts.Add(await evidence.GatherAsync(id, from, to, k, ct));
         }
 
         var regime = DossierRegime.For(request.Regime!);
@@ -50,7 +51,7 @@ public sealed class DossierMaker(ComplianceDbContext db, DossierEvidence evidenc
             ? await testimony.CommitForDossierAsync([.. facts.SelectMany(f => f.Cases)], DestinationKinds.TradeAuthority, ct)
             : [];
         var testimonySection = DossierTestimony.Section(
-            request.ConsentedTestimony == true, commitments, testimony.DossierAggregateSalt(DossierTestimony.Context(regime.Code, ids, from, to)));
+            request.ConsentedTestimony == true, commitments, k, testimony.DossierAggregateSalt(DossierTestimony.Context(regime.Code, ids, from, to)));
         var body = new DossierBody(
             Format,
             regime.Code,
@@ -62,7 +63,7 @@ public sealed class DossierMaker(ComplianceDbContext db, DossierEvidence evidenc
             RiskModel.Version,
             regime.Sections(reasonsFact, facts),
             testimonySection,
-            Withheld(request.ConsentedTestimony == true, facts));
+            Withheld(request.ConsentedTestimony == true, facts, k));
         var bytes = CanonicalJson.Serialize(body);
         var dossier = new Dossier
         {
@@ -82,12 +83,12 @@ public sealed class DossierMaker(ComplianceDbContext db, DossierEvidence evidenc
         return new(dossier, null);
     }
 
-    private static List<WithheldItem> Withheld(bool testimonyRequested, List<SiteFacts> facts)
+    private static List<WithheldItem> Withheld(bool testimonyRequested, List<SiteFacts> facts, int k)
     {
         var withheld = new List<WithheldItem>
         {
             testimonyRequested
-                ? new("The words of consented testimony", "Employer-side roles never read testimony (DNH-4): the body carries one commitment per consented case (or, below 5 cases, one aggregate commitment, so that their number does not show), and the handling office exports the words with their salts, each checkable against the signed body. Cases whose worker has not consented to trade authorities (or withdrew consent) are left out entirely (DNH-5).")
+                ? new("The words of consented testimony", "Employer-side roles never read testimony (DNH-4): the body carries one commitment per consented case (or, below k cases, one aggregate commitment, so that their number does not show), and the handling office exports the words with their salts, each checkable against the signed body. Cases whose worker has not consented to trade authorities (or withdrew consent) are left out entirely (DNH-5).")
                 : new("Worker testimony", "Not requested for this dossier: worker reports appear only as counts per indicator (DNH-5)."),
             new("Immigration, work-permit or residence status of any worker", "Never included (DNH-6, non-punishment)" + (facts.Any(f => f.PermitEvidenceDropped) ? ": permit evidence counted in the risk score and level but is not itemised here." : ".")),
             new("Worker names, employee references, passport or other document numbers, and any other worker identifier", "The dossier counts records; it never names or numbers a worker (BRIEF §7)."),
@@ -98,8 +99,8 @@ public sealed class DossierMaker(ComplianceDbContext db, DossierEvidence evidenc
         if (facts.Any(f => f.SmallCountsWithheld))
         {
             withheld.Add(new(
-                $"Worker-derived counts below {RiskDisclosure.DefaultMinimumCellSize.ToString(CultureInfo.InvariantCulture)}",
-                $"Shown as \"{RiskDisclosure.FewerThan(RiskDisclosure.DefaultMinimumCellSize)}\": a smaller count could single out who reported (DNH-4)."));
+                $"Worker-derived counts below {k.ToString(CultureInfo.InvariantCulture)}",
+                $"Shown as \"{RiskDisclosure.FewerThan(k)}\": a smaller count could single out who reported (DNH-4)."));
         }
 
         return withheld;

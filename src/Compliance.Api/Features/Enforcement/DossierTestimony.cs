@@ -7,8 +7,8 @@ using Compliance.Domain.Risk;
 namespace Compliance.Api.Features.Enforcement;
 
 /// <summary>
-/// What a dossier's body says of consented testimony, without showing the employer-side team a count below 5 (DNH-4).
-/// From 5 consented cases on, one commitment per case. Below 5, including none, a single <b>aggregate</b> commitment:
+/// What a dossier's body says of consented testimony, without showing the employer-side team a count below the
+/// tenant's k (5 unless raised; DNH-4). From k consented cases on, one commitment per case. Below k, including none, a single <b>aggregate</b> commitment:
 /// <c>SHA-256(aggregate salt ‖ each case commitment's 32 bytes, in ascending hex order)</c>, where the salt is secret
 /// (<see cref="TestimonyCrypto.DossierAggregateSalt"/>) and only the handling office's export gives it. So a body with
 /// no consented case looks like one with four, and a worker who consents or withdraws changes nothing the team can count.
@@ -17,14 +17,14 @@ public static class DossierTestimony
 {
     public const string NotRequested = "not requested";
 
-    public static TestimonySection Section(bool requested, IReadOnlyList<string> commitments, byte[] aggregateSalt)
+    /// <param name="k">The tenant's minimum cell size: from k consenting cases on, one commitment each.</param>
+    public static TestimonySection Section(bool requested, IReadOnlyList<string> commitments, int k, byte[] aggregateSalt)
     {
         if (!requested)
         {
             return new(DestinationKinds.TradeAuthority, NotRequested, [], null);
         }
 
-        var k = RiskDisclosure.DefaultMinimumCellSize;
         return commitments.Count >= k
             ? new(DestinationKinds.TradeAuthority, $"{commitments.Count.ToString(CultureInfo.InvariantCulture)} cases whose worker consents to trade-authority, one commitment each", [.. commitments.Order(StringComparer.Ordinal)], null)
             : new(DestinationKinds.TradeAuthority, $"{RiskDisclosure.FewerThan(k)} cases (possibly none) whose worker consents to trade-authority, under one aggregate commitment so that their number does not show", [], Aggregate(aggregateSalt, commitments));

@@ -54,12 +54,13 @@ public sealed class GrievanceStatisticsController(ComplianceDbContext db, TimePr
         var now = clock.GetUtcNow();
         var (from, to) = GrievanceStatisticsApi.Period(null, null, now, MonthsBack);
         var rows = new List<GrievanceStatisticsRow>();
+        var k = await WorkerVoiceSettingsApi.MinimumCellSizeAsync(Db, ct);
         foreach (var dimension in GrievanceStatisticsApi.GroupBys)
         {
             var counted = await GrievanceUnits.QueryAsync(Db, dimension, from, to, null, null, now, ct);
             foreach (var (supplierId, unit) in GrievanceUnits.ToUnits(counted))
             {
-                var (_, cells) = StatisticsSuppression.Compute([unit], GrievanceStatisticsApi.Universe(dimension, unit.Month, unit.Month));
+                var (_, cells) = StatisticsSuppression.Compute([unit], GrievanceStatisticsApi.Universe(dimension, unit.Month, unit.Month), k);
                 rows.AddRange(cells.Where(c => c.Count is not null).Select(c => new GrievanceStatisticsRow
                 {
                     Month = unit.Month,

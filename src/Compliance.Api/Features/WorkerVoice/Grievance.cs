@@ -210,8 +210,8 @@ public sealed class WorkerVoiceSettings : ITenantOwned
 
     public int RetentionDays { get; set; } = DefaultRetentionDays;
 
-    /// <summary>The smallest count effectiveness figures release (migration 026): 5 unless the tenant raises it.</summary>
-    public int MinimumCellSize { get; set; } = 5;
+    /// <summary>k, the smallest worker-derived count any employer-side figure releases (migration 026): 5 unless the tenant raises it.</summary>
+    public int MinimumCellSize { get; set; } = StatisticsSuppression.MinimumCellSize;
 
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -74,7 +74,7 @@ public static class StatisticsSuppression
             total += unit.Total;
             var cells = unit.Cells.Where(c => c.Value.Sum() > 0).ToList();
             var excess = cells.Sum(c => c.Value.Sum()) - unit.Total;
-            if (cells.Any(c => c.Value.Sum() < k) || excess is > 0 and < MinimumCellSize)
+            if (cells.Any(c => c.Value.Sum() < k) || (excess > 0 && excess < k))
             {
                 continue;
             }
@@ -223,7 +223,7 @@ public static class GrievanceStatisticsApi
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/grievance-statistics", GetAsync).WithTags("Grievance statistics")
             .RequireAuthorization(Infrastructure.Auth.Policies.TenantReports).HiddenFrom(Infrastructure.Auth.Roles.Supplier).AddEndpointFilter<UnitOfWorkFilter>()
-            .WithSummary("Grievance counts and acknowledgement-clock compliance by month, category or indicator; cells below 5 suppressed.");
+            .WithSummary("Grievance counts and acknowledgement-clock compliance by month, category or indicator; cells below the tenant's k (at least 5) suppressed.");
 
     internal static async Task<Ok<StatisticsView>> GetAsync([AsParameters] StatisticsQuery query, ComplianceDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -231,11 +231,13 @@ public static class GrievanceStatisticsApi
         var (from, to) = Period(query.From, query.To, now, monthsBack: 12);
         var groupBy = query.GroupBy ?? "month";
         var units = await GrievanceUnits.CountAsync(db, groupBy, from, to, query.SiteId, query.SupplierId, now, ct);
-        var (total, cells) = StatisticsSuppression.Compute(units, Universe(groupBy, from, to));
+        var k = await WorkerVoiceSettingsApi.MinimumCellSizeAsync(db, ct);
+        var (total, cells) = StatisticsSuppression.Compute(units, Universe(groupBy, from, to), k);
+        var min = k.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Ok(new StatisticsView(
-            groupBy, from, to, StatisticsSuppression.MinimumCellSize, total, cells,
-            "Counts measure reporting, not prevalence. A null count means fewer than 5 or none. Figures include only site-months " +
-            "whose own cells are all 0 or at least 5, so they can be lower than the true count. Only complete months are shown."));
+            groupBy, from, to, k, total, cells,
+            $"Counts measure reporting, not prevalence. A null count means fewer than {min} or none. Figures include only site-months " +
+            $"whose own cells are all 0 or at least {min}, so they can be lower than the true count. Only complete months are shown."));
     }
 
     /// <summary>Complete calendar months only: <paramref name="to"/> is capped at the end of last month; <paramref name="from"/> defaults to <paramref name="monthsBack"/> months before.</summary>

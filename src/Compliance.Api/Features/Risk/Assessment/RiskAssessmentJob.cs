@@ -69,7 +69,7 @@ public sealed class RiskAssessmentJob(
             }
 
             var destinations = await ActiveDestinationsAsync(connection, tx, ct);
-            var writer = new AssessmentWriter(this, connection, tx, tenantId, period, assessedAt, destinations);
+            var writer = new AssessmentWriter(this, connection, tx, tenantId, period, assessedAt, destinations, await MinimumCellSizeAsync(connection, tx, ct));
 
             // The writes are planned once, with their parameters left as parameters. A custom plan (PostgreSQL's
             // default for a statement's first executions) folds every bound value into the plan as a constant and
@@ -107,7 +107,7 @@ public sealed class RiskAssessmentJob(
     /// </summary>
     private sealed class AssessmentWriter(
         RiskAssessmentJob job, NpgsqlConnection connection, NpgsqlTransaction tx, Guid tenantId, string period, DateTimeOffset at,
-        List<Destination> destinations)
+        List<Destination> destinations, int minimumCellSize)
     {
         private readonly ArrayBufferWriter<byte>[] _buffers = [new(), new()];
         private readonly string _sources = JsonSerializer.Serialize(SiteEvidenceGatherer.Sources, RiskJson.Default.IReadOnlyListString);
@@ -122,7 +122,7 @@ public sealed class RiskAssessmentJob(
                 {
                     var buffer = _buffers[chunks++ % _buffers.Length];
                     buffer.ResetWrittenCount();
-                    var chunk = Assess(sites, evidence, start, Math.Min(start + InsertChunk, sites.Count), buffer);
+                    var chunk = Assess(sites, evidence, start, Math.Min(start + InsertChunk, sites.Count), minimumCellSize, buffer);
                     await writing;
                     writing = WriteChunkAsync(chunk, ct);
                 }
@@ -140,7 +140,7 @@ public sealed class RiskAssessmentJob(
         }
 
         private static List<Assessed> Assess(
-            IReadOnlyList<AssessedSite> sites, IReadOnlyDictionary<Guid, SiteEvidence> evidence, int start, int end, ArrayBufferWriter<byte> buffer)
+            IReadOnlyList<AssessedSite> sites, IReadOnlyDictionary<Guid, SiteEvidence> evidence, int start, int end, int minimumCellSize, ArrayBufferWriter<byte> buffer)
         {
             var chunk = new List<Assessed>(end - start);
             using var json = new Utf8JsonWriter(buffer);
@@ -151,7 +151,7 @@ public sealed class RiskAssessmentJob(
                 var result = RiskModel.Assess(siteEvidence);
 
                 // Stored beside the true counts: the only form any reader outside case handling ever gets (hole 2).
-                var disclosed = RiskDisclosure.Disclose(result, siteEvidence);
+                var disclosed = RiskDisclosure.Disclose(result, siteEvidence, minimumCellSize);
                 var marks = new int[5];
                 marks[0] = buffer.WrittenCount;
                 JsonSerializer.Serialize(json, result.Evidence, RiskJson.Default.IReadOnlyListRiskEvidence);
@@ -270,6 +270,14 @@ public sealed class RiskAssessmentJob(
     }
 
     private sealed record Destination(Guid Id, string Kind, string Jurisdiction, RiskLevel MinimumLevel);
+
+    /// <summary>The tenant's k (<c>worker_voice_settings.minimum_cell_size</c>, 5 unless raised), in the job's transaction.</summary>
+    private static async Task<int> MinimumCellSizeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select coalesce((select minimum_cell_size from worker_voice_settings), @k)", connection, tx);
+        cmd.Parameters.AddWithValue("k", RiskDisclosure.DefaultMinimumCellSize);
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+    }
 
     private static async Task<List<Destination>> ActiveDestinationsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
     {

@@ -54,8 +54,8 @@ public sealed record DossierModel(
 public sealed class DossierRenderer(TemplateStore templates)
 {
     /// <summary>
-    /// A site dossier from the disclosed evidence (<see cref="RiskDisclosure"/>: worker-derived counts below 5
-    /// withheld), less every item about permits or immigration status (<see cref="RiskRules.ImmigrationStatusRules"/>,
+    /// A site dossier from the disclosed evidence (<see cref="RiskDisclosure"/>: worker-derived counts below the
+    /// tenant's k withheld), less every item about permits or immigration status (<see cref="RiskRules.ImmigrationStatusRules"/>,
     /// DNH-6), which stays in the score and level. <c>withheld</c> lists what this dossier actually left out.
     /// </summary>
     public static DossierModel ForSite(
@@ -75,9 +75,11 @@ public sealed class DossierRenderer(TemplateStore templates)
 
         if (smallCounts > 0)
         {
+            // The words the assessment showed, under the k it was disclosed with.
+            var shown = evidence.SelectMany(e => e.Withheld ?? []).Select(w => w.Shown).First();
             withheld.Add(new(
-                Invariant($"Worker-derived counts below {RiskDisclosure.DefaultMinimumCellSize} ({smallCounts} evidence line(s))"),
-                Invariant($"Shown as \"{RiskDisclosure.FewerThan(RiskDisclosure.DefaultMinimumCellSize)}\": smaller counts could single out who reported (DNH-4). The score and level use the true counts.")));
+                Invariant($"Worker-derived counts below {RiskDisclosure.MinimumCellSizeOf(shown) ?? RiskDisclosure.DefaultMinimumCellSize} ({smallCounts} evidence line(s))"),
+                Invariant($"Shown as \"{shown}\": smaller counts could single out who reported (DNH-4). The score and level use the true counts.")));
         }
 
         if (evidence.Any(e => e.Sources.Employer > 0) || punishable > 0)

@@ -52,6 +52,20 @@ public sealed class ProviderDeletions(NpgsqlDataSource dataSource, ModelInserts 
     }
 
     /// <summary>
+    /// An inbound message or call of <paramref name="conversation"/>, recorded now (so an abandoned conversation is still
+    /// swept) and kept in the conversation (so its filing or receipt enqueues the deletion at once). Anything but a
+    /// Twilio SID (a WhatsApp id) is ignored.
+    /// </summary>
+    public async Task RecordAsync(Conversation conversation, string? sid, CancellationToken ct)
+    {
+        if (IsSid(sid))
+        {
+            await RecordAsync(conversation.TenantId, [sid!], ct);
+            conversation.ProviderIds.Add(sid!);
+        }
+    }
+
+    /// <summary>
     /// Records the SIDs for the next deletion run (enqueued or the hourly sweep); false when none was valid. One round
     /// trip on every inbound webhook: the tenant scope and an <c>INSERT … ON CONFLICT DO NOTHING</c> in one batch (one
     /// implicit transaction), so a redelivered message is recorded once.

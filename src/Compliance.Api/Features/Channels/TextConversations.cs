@@ -78,14 +78,9 @@ public sealed partial class TextConversations(
             };
         }
 
-        if (ProviderDeletions.IsSid(message.ProviderSid))
-        {
-            // Recorded now, not only when the conversation files: a conversation abandoned half-way still has its
-            // messages deleted at Twilio (by the hourly sweep), and a process that stops loses no SID. Kept in the
-            // conversation too, so a filing or a receipt enqueues their deletion at once.
-            await deletions.RecordAsync(conversation.TenantId, [message.ProviderSid!], ct);
-            conversation.ProviderIds.Add(message.ProviderSid!);
-        }
+        // Recorded now, not only when the conversation files: a conversation abandoned half-way still has its
+        // messages deleted at Twilio (by the hourly sweep), and a process that stops loses no SID.
+        await deletions.RecordAsync(conversation, message.ProviderSid, ct);
 
         var body = Digits(message.Body.Trim());
         if (ReceiptAndRest().Match(body) is { Success: true } receipt && Receipts.Normalize(receipt.Groups["receipt"].Value) is { } normalized)

@@ -149,13 +149,9 @@ public static class TwilioChannels
             Sites = service.Sites,
             SiteId = service.Sites is [var only] ? only : null,
         };
-        if (ProviderDeletions.IsSid(form["CallSid"].ToString()))
-        {
-            // Recorded as the call starts, so a caller who hangs up half-way still has the call deleted at Twilio by
-            // the hourly sweep (Twilio refuses while the call lasts; the SID stays queued and the next run retries).
-            await deletions.RecordAsync(conversation.TenantId, [form["CallSid"].ToString()], ct);
-            conversation.ProviderIds.Add(form["CallSid"].ToString());
-        }
+        // Recorded as the call starts, so a caller who hangs up half-way still has the call deleted at Twilio by the
+        // hourly sweep (Twilio refuses while the call lasts; the SID stays queued and the next run retries).
+        await deletions.RecordAsync(conversation, form["CallSid"].ToString(), ct);
 
         store.Set(store.KeyOf(MessagingChannels.Voice, form["From"].ToString()), conversation);
         return Xml(LanguageMenu(response, texts).ToString());

@@ -145,6 +145,4 @@ public static class EffectivenessFacts
             """).ToListAsync(ct);
     }
 
-    /// <summary>The tenant's minimum cell size (<see cref="WorkerVoiceSettingsApi.MinimumCellSizeAsync"/>).</summary>
-    public static Task<int> MinimumCellSizeAsync(ComplianceDbContext db, CancellationToken ct) => WorkerVoiceSettingsApi.MinimumCellSizeAsync(db, ct);
 }

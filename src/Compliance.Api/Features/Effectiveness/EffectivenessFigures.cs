@@ -1,5 +1,6 @@
 using Compliance.Api.Features.Foundation;
 using Compliance.Api.Features.Recruitment;
+using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,7 +33,7 @@ public static class EffectivenessFigures
     public static async Task<Loaded> LoadAsync(ComplianceDbContext db, EffectivenessPeriod window, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(window);
-        var k = await EffectivenessFacts.MinimumCellSizeAsync(db, ct);
+        var k = await WorkerVoiceSettingsApi.MinimumCellSizeAsync(db, ct);
         var facts = await EffectivenessFacts.QueryAsync(db, window, now, ct);
         var sites = await db.Set<Site>().AsNoTracking().OrderBy(s => s.Name).Select(s => new SiteOf(s.Id, s.SupplierId, s.Name)).ToListAsync(ct);
         var suppliers = await db.Set<Supplier>().AsNoTracking().OrderBy(s => s.Name).Select(s => new SupplierOf(s.Id, s.Name)).ToListAsync(ct);

@@ -16,13 +16,16 @@ public static class TestDatabase
     private static readonly Lazy<Task<string>> Server = new(StartAsync);
     private static int _counter;
 
+    // A configured server outlives runs, so a database name must not repeat one a crashed earlier run left behind.
+    private static readonly string RunId = Guid.NewGuid().ToString("N")[..8];
+
     public static readonly DatabaseOptions Options = new() { RuntimePassword = RuntimePassword };
 
     /// <summary>Creates a fresh, migrated database and returns its owner connection string.</summary>
     public static async Task<string> CreateAsync()
     {
         var admin = await Server.Value;
-        var name = $"test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
+        var name = $"test_{RunId}_{Interlocked.Increment(ref _counter)}";
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand($"create database \"{name}\" template \"{Template}\"", connection);
@@ -34,7 +37,7 @@ public static class TestDatabase
     public static async Task<string> CreateEmptyAsync()
     {
         var admin = await Server.Value;
-        var name = $"test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_empty";
+        var name = $"test_{RunId}_{Interlocked.Increment(ref _counter)}_empty";
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand($"create database \"{name}\" template template0", connection);
@@ -61,12 +64,13 @@ public static class TestDatabase
     /// <summary>
     /// Test-only: every insert, update or delete statement on a product table appends the table's name to
     /// <c>test_write_log</c>, in the writer's transaction, so a rolled-back request leaves no trace and a committed one
-    /// does. <see cref="NothingWrittenOn400"/> reads it around every request that answers 400.
+    /// does. <see cref="NothingWrittenOn400"/> reads it around every request that answers 400. Idempotent, because a
+    /// configured server keeps its template between runs (a second <c>dotnet test</c> against it must work too).
     /// </summary>
     private const string WriteLogSql =
         """
-        create table public.test_write_log (id bigserial primary key, tbl text not null);
-        create function public.test_log_write() returns trigger language plpgsql security definer set search_path = public as $$
+        create table if not exists public.test_write_log (id bigserial primary key, tbl text not null);
+        create or replace function public.test_log_write() returns trigger language plpgsql security definer set search_path = public as $$
         begin
           insert into public.test_write_log (tbl) values (tg_table_name);
           return null;
@@ -76,7 +80,7 @@ public static class TestDatabase
         begin
           for t in select table_name from information_schema.tables
                    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'test_write_log' loop
-            execute format('create trigger test_write_log after insert or update or delete on public.%I for each statement execute function public.test_log_write()', t.table_name);
+            execute format('create or replace trigger test_write_log after insert or update or delete on public.%I for each statement execute function public.test_log_write()', t.table_name);
           end loop;
         end $$;
         """;

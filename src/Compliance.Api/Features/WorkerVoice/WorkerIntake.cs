@@ -273,8 +273,6 @@ public sealed class WorkerIntake(
     /// </summary>
     public static bool AcceptsMessages(Grievance grievance) => grievance.TestimonyDeletedAt is null && grievance.WrappedKey is not null;
 
-    /// <summary>Adds an encrypted message to the case (author worker or handler). Never changes the status.</summary>
-    /// <exception cref="InvalidOperationException">The case's testimony was deleted (<see cref="AcceptsMessages"/>).</exception>
     /// <summary>
     /// Sets the worker's consent for the kinds named in <paramref name="changes"/> and records each kind whose answer
     /// changed in the consent history, at day precision (the case handler's consent panel reads it).
@@ -295,6 +293,8 @@ public sealed class WorkerIntake(
         return [.. answers.Select(a => new ConsentEvent { Id = Guid.NewGuid(), GrievanceId = grievance.Id, Kind = a.Key, Given = a.Value, OnDay = today })];
     }
 
+    /// <summary>Adds an encrypted message to the case (author worker or handler). Never changes the status.</summary>
+    /// <exception cref="InvalidOperationException">The case's testimony was deleted (<see cref="AcceptsMessages"/>).</exception>
     public GrievanceMessage AddMessage(Grievance grievance, string author, string text, Guid? apiKeyId)
     {
         if (!AcceptsMessages(grievance))

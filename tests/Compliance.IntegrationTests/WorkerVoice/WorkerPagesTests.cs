@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Compliance.Api.Features.WorkerVoice;
 using Compliance.Api.Infrastructure.Templates;
@@ -119,6 +120,51 @@ public class WorkerPagesTests(ComplianceApiFactory factory) : IClassFixture<Comp
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Contains(WebUtility.HtmlEncode(km.Errors["narrative_too_long"]), await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0L, await factory.ScalarAsync<long>("select count(*) from grievance_messages m join grievances g on g.id = m.grievance_id where g.case_reference = @r", ("r", filed.CaseReference)));
+    }
+
+    /// <summary>
+    /// Where the worker pages' links and forms point, and the dates they show. Named mutations:
+    /// <c>WorkerPages.NotFoundPage</c>'s heading or language emptied; <c>FollowUpUrl</c> or the intake form's
+    /// <c>Action</c> emptied; the result page's <c>ReceivedOn</c>, reply or message <c>SentOn</c> format emptied, or its
+    /// <c>MessageAction</c>/<c>ConsentAction</c> emptied; <c>TestimonyReader.OpenAsync</c>'s <c>OrderBy(m =&gt; m.SentAt)</c>
+    /// turned into <c>OrderByDescending</c> (the worker's messages would read newest first).
+    /// </summary>
+    [Fact]
+    public async Task WorkerPages_LinksPointWhereTheirFormsPost_AndDatesAreDays_OldestMessageFirst()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var site = await tenant.CreateSiteAsync();
+        var client = factory.Client();
+
+        var notFound = await client.GetAsync("/v/ZZZZZZZZZZ");
+        var notFoundHtml = await notFound.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Contains("<html lang=\"en\"", notFoundHtml, StringComparison.Ordinal);
+        Assert.Contains("<h1>Worker Voice</h1>", notFoundHtml, StringComparison.Ordinal);
+
+        var form = await (await client.GetAsync($"/v/{site.IntakeCode}/ne")).Content.ReadAsStringAsync();
+        Assert.Contains($"<form method=\"post\" action=\"/v/{site.IntakeCode}/ne\"", form, StringComparison.Ordinal);
+        Assert.Contains("href=\"/v/follow-up?lang=ne\"", form, StringComparison.Ordinal);
+
+        var filed = await tenant.FileGrievanceAsync(Intake(language: "ne", narrative: "मेरो पासपोर्ट राखिएको छ"), site);
+        var received = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        var handler = await tenant.ClientAsync("case-handler");
+        var id = await handler.GrievanceIdAsync(filed.CaseReference);
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        await Http.EnsureStatusAsync(await handler.PostAsJsonAsync($"/api/v1/grievances/{id}/replies", new { template = "in-progress" }), 201);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v/follow-up/messages?lang=ne", Form(("receipt", filed.Receipt), ("message", "first message")))).StatusCode);
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v/follow-up/messages?lang=ne", Form(("receipt", filed.Receipt), ("message", "second message")))).StatusCode);
+
+        var result = await (await client.PostAsync("/v/follow-up?lang=en", Form(("receipt", filed.Receipt)))).Content.ReadAsStringAsync();
+        Assert.Contains($"<dd>{received:yyyy-MM-dd}</dd>", result, StringComparison.Ordinal);
+        Assert.Contains($"<p class=\"date\">{received.AddDays(1):yyyy-MM-dd}</p>", result, StringComparison.Ordinal);
+        Assert.Contains($"<p class=\"date\">{received.AddDays(2):yyyy-MM-dd}</p>", result, StringComparison.Ordinal);
+        Assert.Contains("action=\"/v/follow-up/messages?lang=ne\"", result, StringComparison.Ordinal);
+        Assert.Contains("action=\"/v/follow-up/consent?lang=ne\"", result, StringComparison.Ordinal);
+        Assert.True(
+            result.IndexOf("first message", StringComparison.Ordinal) < result.IndexOf("second message", StringComparison.Ordinal),
+            "the worker's messages read oldest first");
     }
 
     private Labels Labels(string lang)

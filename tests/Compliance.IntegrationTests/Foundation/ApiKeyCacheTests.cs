@@ -55,6 +55,59 @@ public class ApiKeyCacheTests(ComplianceApiFactory factory) : IClassFixture<Comp
         }
     }
 
+    /// <summary>
+    /// The listener's connection is cut (a failover, a restart of PostgreSQL): while nothing listens, no lookup is
+    /// reused, so a revocation whose notice is lost still bites at once; once the listener is back, lookups are reused
+    /// again. Named mutations in <c>ApiKeyChangeListener.ExecuteAsync</c>: drop <c>cache.Start()</c> after
+    /// <c>listen</c> (no reuse after the reconnect: the second key answers 401), or drop <c>NpgsqlException</c> from the
+    /// retry's exception filter (a lost connection ends the loop: nothing listens again). Dropping <c>cache.Stop()</c>
+    /// from the <c>finally</c> is not caught here: the reconnect's <c>Start()</c> clears the entries a second later,
+    /// within the wait, and a tighter wait would make the test depend on timing.
+    /// </summary>
+    [Fact]
+    public async Task ListenerConnectionLost_NoLookupIsReused_UntilItListensAgain()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var (id, client) = await KeyAsync(tenant);
+        await Http.EnsureStatusAsync(await client.GetAsync("/api/v1/suppliers"), 200);
+        await factory.ScalarAsync<int>("alter table api_keys disable trigger api_keys_changed; select 1");
+        try
+        {
+            Assert.Equal(1L, await factory.ScalarAsync<long>(
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = current_database() and query = 'listen api_key_changed'"));
+            await RevokeInDatabaseAsync(id);
+
+            var status = HttpStatusCode.OK;
+            for (var attempt = 0; attempt < 50 && status != HttpStatusCode.Unauthorized; attempt++)
+            {
+                status = (await client.GetAsync("/api/v1/suppliers")).StatusCode;
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(HttpStatusCode.Unauthorized, status);
+
+            var listening = 0L;
+            for (var attempt = 0; attempt < 100 && listening == 0; attempt++)
+            {
+                await Task.Delay(100);
+                listening = await factory.ScalarAsync<long>(
+                    "select count(*) from pg_stat_activity where datname = current_database() and query = 'listen api_key_changed'");
+            }
+
+            Assert.Equal(1L, listening);
+            var (second, secondClient) = await KeyAsync(tenant);
+            await Http.EnsureStatusAsync(await secondClient.GetAsync("/api/v1/suppliers"), 200);
+            await RevokeInDatabaseAsync(second);
+
+            // Listening again, so the lookup is reused (no notice came for this revocation; the trigger is off).
+            await Http.EnsureStatusAsync(await secondClient.GetAsync("/api/v1/suppliers"), 200);
+        }
+        finally
+        {
+            await factory.ScalarAsync<int>("alter table api_keys enable trigger api_keys_changed; select 1");
+        }
+    }
+
     [Fact]
     public async Task CachedAuditorKey_StillExpiresOnTime()
     {

@@ -15,30 +15,17 @@ public class ApiKeyCacheTests(ComplianceApiFactory factory) : IClassFixture<Comp
     [Fact]
     public async Task KeyRevokedByAnotherInstance_FailsAsSoonAsTheCommitIsAnnounced()
     {
-        var tenant = await factory.CreateTenantAsync();
-        var (id, client) = await KeyAsync(tenant);
-        await Http.EnsureStatusAsync(await client.GetAsync("/api/v1/suppliers"), 200);
-
+        var (id, client) = await CachedKeyAsync(await factory.CreateTenantAsync());
         await RevokeInDatabaseAsync(id);
 
-        var status = HttpStatusCode.OK;
-        for (var attempt = 0; attempt < 50 && status != HttpStatusCode.Unauthorized; attempt++)
-        {
-            await Task.Delay(100);
-            status = (await client.GetAsync("/api/v1/suppliers")).StatusCode;
-        }
-
-        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusOnceRefusedAsync(client));
     }
 
     [Fact]
     public async Task WithoutTheAnnouncement_ALookupIsReused_OnlyForItsLifetime()
     {
-        var tenant = await factory.CreateTenantAsync();
-        var (id, client) = await KeyAsync(tenant);
-        await Http.EnsureStatusAsync(await client.GetAsync("/api/v1/suppliers"), 200);
-        await factory.ScalarAsync<int>("alter table api_keys disable trigger api_keys_changed; select 1");
-        try
+        var (id, client) = await CachedKeyAsync(await factory.CreateTenantAsync());
+        await WithoutAnnouncementsAsync(async () =>
         {
             await RevokeInDatabaseAsync(id);
 
@@ -48,11 +35,7 @@ public class ApiKeyCacheTests(ComplianceApiFactory factory) : IClassFixture<Comp
             // ... until its lifetime (Auth:KeyCacheSeconds, 30 s) is over.
             factory.Clock.Advance(TimeSpan.FromSeconds(31));
             await Http.AssertProblemAsync(await client.GetAsync("/api/v1/suppliers"), 401);
-        }
-        finally
-        {
-            await factory.ScalarAsync<int>("alter table api_keys enable trigger api_keys_changed; select 1");
-        }
+        });
     }
 
     /// <summary>
@@ -68,23 +51,13 @@ public class ApiKeyCacheTests(ComplianceApiFactory factory) : IClassFixture<Comp
     public async Task ListenerConnectionLost_NoLookupIsReused_UntilItListensAgain()
     {
         var tenant = await factory.CreateTenantAsync();
-        var (id, client) = await KeyAsync(tenant);
-        await Http.EnsureStatusAsync(await client.GetAsync("/api/v1/suppliers"), 200);
-        await factory.ScalarAsync<int>("alter table api_keys disable trigger api_keys_changed; select 1");
-        try
+        var (id, client) = await CachedKeyAsync(tenant);
+        await WithoutAnnouncementsAsync(async () =>
         {
             Assert.Equal(1L, await factory.ScalarAsync<long>(
                 "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = current_database() and query = 'listen api_key_changed'"));
             await RevokeInDatabaseAsync(id);
-
-            var status = HttpStatusCode.OK;
-            for (var attempt = 0; attempt < 50 && status != HttpStatusCode.Unauthorized; attempt++)
-            {
-                status = (await client.GetAsync("/api/v1/suppliers")).StatusCode;
-                await Task.Delay(100);
-            }
-
-            Assert.Equal(HttpStatusCode.Unauthorized, status);
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusOnceRefusedAsync(client));
 
             var listening = 0L;
             for (var attempt = 0; attempt < 100 && listening == 0; attempt++)
@@ -95,17 +68,12 @@ public class ApiKeyCacheTests(ComplianceApiFactory factory) : IClassFixture<Comp
             }
 
             Assert.Equal(1L, listening);
-            var (second, secondClient) = await KeyAsync(tenant);
-            await Http.EnsureStatusAsync(await secondClient.GetAsync("/api/v1/suppliers"), 200);
+            var (second, secondClient) = await CachedKeyAsync(tenant);
             await RevokeInDatabaseAsync(second);
 
             // Listening again, so the lookup is reused (no notice came for this revocation; the trigger is off).
             await Http.EnsureStatusAsync(await secondClient.GetAsync("/api/v1/suppliers"), 200);
-        }
-        finally
-        {
-            await factory.ScalarAsync<int>("alter table api_keys enable trigger api_keys_changed; select 1");
-        }
+        });
     }
 
     [Fact]
@@ -124,6 +92,41 @@ public class ApiKeyCacheTests(ComplianceApiFactory factory) : IClassFixture<Comp
     {
         var created = await Http.JsonAsync(await tenant.Owner.PostAsJsonAsync("/api/v1/api-keys", new { name = "cached", role = "compliance" }), 201);
         return (created.GetProperty("id").GetGuid(), factory.Client(created.GetProperty("key").GetString()));
+    }
+
+    /// <summary>A new compliance key whose first lookup (200) is now in the cache.</summary>
+    private async Task<(Guid Id, HttpClient Client)> CachedKeyAsync(TestTenant tenant)
+    {
+        var (id, client) = await KeyAsync(tenant);
+        await Http.EnsureStatusAsync(await client.GetAsync("/api/v1/suppliers"), 200);
+        return (id, client);
+    }
+
+    /// <summary>Runs <paramref name="body"/> with the <c>api_key_changed</c> trigger off: changes made meanwhile announce nothing.</summary>
+    private async Task WithoutAnnouncementsAsync(Func<Task> body)
+    {
+        await factory.ScalarAsync<int>("alter table api_keys disable trigger api_keys_changed; select 1");
+        try
+        {
+            await body();
+        }
+        finally
+        {
+            await factory.ScalarAsync<int>("alter table api_keys enable trigger api_keys_changed; select 1");
+        }
+    }
+
+    /// <summary>Asks every 100 ms, for up to 5 s, until the key is refused; returns the last status.</summary>
+    private static async Task<HttpStatusCode> StatusOnceRefusedAsync(HttpClient client)
+    {
+        var status = HttpStatusCode.OK;
+        for (var attempt = 0; attempt < 50 && status != HttpStatusCode.Unauthorized; attempt++)
+        {
+            await Task.Delay(100);
+            status = (await client.GetAsync("/api/v1/suppliers")).StatusCode;
+        }
+
+        return status;
     }
 
     private Task<long> RevokeInDatabaseAsync(Guid id) => factory.ScalarAsync<long>(

@@ -58,10 +58,9 @@ public sealed class ProviderDeletions(NpgsqlDataSource dataSource, ModelInserts 
     /// </summary>
     public async Task RecordAsync(Conversation conversation, string? sid, CancellationToken ct)
     {
-        if (IsSid(sid))
+        if (sid is not null && await RecordAsync(conversation.TenantId, [sid], ct))
         {
-            await RecordAsync(conversation.TenantId, [sid!], ct);
-            conversation.ProviderIds.Add(sid!);
+            conversation.ProviderIds.Add(sid);
         }
     }
 

@@ -144,5 +144,4 @@ public static class EffectivenessFacts
               from app.effectiveness_survey_units({from}, {to}) group by site_id, month, reprisal
             """).ToListAsync(ct);
     }
-
 }

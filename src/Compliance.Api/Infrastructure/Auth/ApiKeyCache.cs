@@ -31,7 +31,7 @@ public sealed class ApiKeyCache(TimeProvider clock, IOptions<ApiKeyCacheOptions>
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, (AuthenticatedKey Key, DateTimeOffset StoredAt)> _entries = new(StringComparer.Ordinal);
-    private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(Math.Max(0, options.Value.KeyCacheSeconds));
+    private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(options.Value.KeyCacheSeconds);
     private long _version;
     private volatile bool _live;
 

@@ -131,6 +131,28 @@ public class TenantsAndKeysTests(ComplianceApiFactory factory) : IClassFixture<C
         await Http.AssertProblemAsync(await factory.Client("garbage").GetAsync("/api/v1/sites"), 401);
         await Http.AssertProblemAsync(await factory.Client().GetAsync("/api/v1/sites"), 401);
     }
+
+    [Fact]
+    public async Task BearerScheme_IsCaseInsensitive_AndTheKeyMustBeTheWholeCredential()
+    {
+        var tenant = await factory.CreateTenantAsync();
+
+        // RFC 9110 §11.1: the scheme is case-insensitive; a tool that writes "bearer" is still the owner.
+        foreach (var header in new[] { $"bearer {tenant.OwnerKey}", $"BEARER {tenant.OwnerKey}" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sites");
+            Assert.True(request.Headers.TryAddWithoutValidation("Authorization", header));
+            await Http.EnsureStatusAsync(await factory.Client().SendAsync(request), 200);
+        }
+
+        // A key must be the whole credential: "Basic", another scheme, or the key with anything after it is refused.
+        foreach (var header in new[] { $"Basic {tenant.OwnerKey}", $"Bearer {tenant.OwnerKey}x", $"Bearer{tenant.OwnerKey}" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sites");
+            Assert.True(request.Headers.TryAddWithoutValidation("Authorization", header));
+            await Http.AssertProblemAsync(await factory.Client().SendAsync(request), 401);
+        }
+    }
 }
 
 /// <summary>A factory whose signup limit is tiny, to see the limiter answer.</summary>

@@ -16,12 +16,10 @@ public static class ApiKeysApi
         public void Validate(Validator v)
         {
             v.Required("name", Name, 100);
-            if (Roles.ValidateTenantRole(v, Role, SupplierId, "key"))
+            Roles.ValidateTenantRole(v, Role, SupplierId, "key");
+            if (Role == Roles.Auditor)
             {
-                if (Role == Roles.Auditor)
-                {
-                    v.Check(ExpiresAt is not null, "expiresAt", "Required for the auditor role: auditor keys are time-limited.");
-                }
+                v.Check(ExpiresAt is not null, "expiresAt", "Required for the auditor role: auditor keys are time-limited.");
             }
         }
     }

@@ -20,23 +20,22 @@ public static class Roles
     /// <summary>The roles of a handling office's people.</summary>
     public static readonly IReadOnlyList<string> Office = [OfficeAdmin, CaseHandler];
 
-    public static bool IsValid(string? role) => role is not null && All.Contains(role);
-
     /// <summary>
     /// The one rule for whatever a tenant mints for itself, a key or a member: an employer-side role, never one that
     /// reads testimony (issue #18: a handling office gives those to its own people), and a supplier binding exactly for
-    /// the supplier role. Returns whether the role itself was valid.
+    /// the supplier role.
     /// </summary>
-    public static bool ValidateTenantRole(Http.Validator v, string? role, Guid? supplierId, string what)
+    public static void ValidateTenantRole(Http.Validator v, string? role, Guid? supplierId, string what)
     {
         if (role is not null && Office.Contains(role))
         {
-            return v.Add("role", $"A tenant cannot create a {role} {what}: testimony is read by a handling office linked to the tenant, which gives that role to its own people (POST /api/v1/office/api-keys, /api/v1/office/members).");
+            v.Add("role", $"A tenant cannot create a {role} {what}: testimony is read by a handling office linked to the tenant, which gives that role to its own people (POST /api/v1/office/api-keys, /api/v1/office/members).");
+            return;
         }
 
         if (!v.OneOf("role", role, Tenant))
         {
-            return false;
+            return;
         }
 
         if (role == Supplier)
@@ -47,8 +46,6 @@ public static class Roles
         {
             v.Check(supplierId is null, "supplierId", $"Only a supplier {what} is bound to a supplier.");
         }
-
-        return true;
     }
 }
 

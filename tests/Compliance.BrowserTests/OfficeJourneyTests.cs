@@ -194,7 +194,16 @@ public class OfficeJourneyTests(KestrelApiFactory factory) : IClassFixture<Kestr
         await page.Locator("#email").FillAsync(email);
         await page.Locator("#password").FillAsync(Password);
         await page.Locator("form[action='/console/sign-in'] button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/console/sign-in", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/console/sign-in", StringComparison.Ordinal));
+        }
+        catch (TimeoutException e)
+        {
+            // Say what the page said instead of signing in (a refusal, a too-many-attempts page, or nothing at all).
+            var shown = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+            throw new TimeoutException($"Still on {page.Url} after signing in as {email}; the page says: {shown[..Math.Min(shown.Length, 600)]}", e);
+        }
 
         // The session cookie is the host-only, Secure, SameSite=Strict one the production code sets.
         var session = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "__Host-compliance");

@@ -28,8 +28,11 @@ public static class Http
         return (await response.Content.ReadFromJsonAsync<JsonElement>())!;
     }
 
-    /// <summary>Asserts a 400 validation problem that names <paramref name="fields"/> (and is problem+json).</summary>
-    public static async Task AssertValidationProblemAsync(HttpResponseMessage response, params string[] fields)
+    /// <summary>
+    /// Asserts a 400 validation problem that names <paramref name="fields"/> (and is problem+json); returns its
+    /// <c>errors</c> object for a test that also reads what a message says.
+    /// </summary>
+    public static async Task<JsonElement> AssertValidationProblemAsync(HttpResponseMessage response, params string[] fields)
     {
         await EnsureStatusAsync(response, 400);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -39,6 +42,8 @@ public static class Http
         {
             Assert.True(errors.TryGetProperty(field, out _), $"Expected an error for '{field}' in {body}");
         }
+
+        return errors;
     }
 
     /// <summary>Asserts a problem+json response with <paramref name="status"/>.</summary>
